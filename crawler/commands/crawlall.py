@@ -1,0 +1,89 @@
+"""`scrapy crawlall`: the nightly job. Crawls every site in one process and prints a per-site summary."""
+
+from __future__ import annotations
+
+import sys
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+
+from crawler.catalogue import CatalogueError, load_catalogue
+from crawler.paths import project_path
+from crawler.registry import RegistryError, load_registry
+from crawler.runlog import crawl_mode
+from crawler.storage import finish_run, open_db, start_run
+from crawler.summary import format_summary, run_summary
+
+# Exit statuses a scheduler can act on.
+EXIT_OK = 0
+EXIT_RUN_FAILED = 1  # the run could not do its job (no site could be crawled)
+EXIT_CONFIG = 2      # bad configuration: nothing was crawled
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+
+    def syntax(self):
+        return "[options]"
+
+    def short_desc(self):
+        return "Crawl every site in the registry (the nightly job) and print a per-site summary"
+
+    def add_options(self, parser):
+        super().add_options(parser)
+        parser.add_argument("--only", default="", help="comma-separated site keys to crawl (default: all)")
+        parser.add_argument("--skip", default="", help="comma-separated site keys to leave out")
+        parser.add_argument("--replay", default="", metavar="WARC",
+                            help="replay from these WARC files (comma-separated) instead of the network")
+        parser.add_argument("--record", default="", metavar="WARC", help="record every response to this WARC file")
+        parser.add_argument("--db", default="", metavar="PATH", help="SQLite database (default: setting DATABASE)")
+
+    def process_options(self, args, opts):
+        super().process_options(args, opts)
+        if opts.replay:
+            self.settings.set("REPLAY", opts.replay, priority="cmdline")
+        if opts.record:
+            self.settings.set("ARCHIVE_WRITE", opts.record, priority="cmdline")
+        if opts.db:
+            self.settings.set("DATABASE", opts.db, priority="cmdline")
+
+    def run(self, args, opts):
+        if args:
+            raise UsageError("crawlall takes no positional arguments; use --only KEY,KEY")
+        try:
+            registry = load_registry(self.settings.get("SITES_FILE"))
+            keys = select_sites(registry.keys(), opts.only, opts.skip)
+            for path in filter(None, self.settings.get("REPLAY", "").split(",")):
+                if not project_path(path.strip()).is_file():
+                    raise RegistryError(path, "--replay", "archive file not found")
+            db = open_db(self.settings.get("DATABASE"))
+            load_catalogue(db, self.settings.get("CATALOGUE_FILE"))
+        except (RegistryError, CatalogueError, UsageError) as exc:
+            print(f"configuration error: {exc}", file=sys.stderr)
+            self.exitcode = EXIT_CONFIG
+            return
+        run_id = start_run(db, keys, crawl_mode(self.settings))
+        self.settings.set("RUN_ID", str(run_id), priority="cmdline")
+        db.conn.close()
+
+        process = self.crawler_process
+        for key in keys:
+            process.crawl(key)
+        process.start()
+
+        db = open_db(self.settings.get("DATABASE"))
+        summary = run_summary(db, run_id)
+        failed = not summary["sites"] or all(s["pages_fetched"] == 0 for s in summary["sites"].values())
+        finish_run(db, run_id, "failed" if failed else "finished", summary)
+        print(format_summary(summary))
+        db.conn.close()
+        self.exitcode = EXIT_RUN_FAILED if failed else EXIT_OK
+
+
+def select_sites(all_keys: list[str], only: str, skip: str) -> list[str]:
+    wanted = [k.strip() for k in only.split(",") if k.strip()] or list(all_keys)
+    skipped = {k.strip() for k in skip.split(",") if k.strip()}
+    unknown = [k for k in [*wanted, *skipped] if k not in all_keys]
+    if unknown:
+        raise UsageError(f"unknown site key(s): {', '.join(unknown)} (see `scrapy list`)")
+    return [k for k in wanted if k not in skipped]

@@ -1,0 +1,242 @@
+"""The one spider every site gets: sitemaps, listing pages and site search.
+
+A site is data (an entry in data/sites.yaml); the spider loader builds a
+subclass of GenericCourseSpider per entry. A site that needs code gets a module
+in spiders/ with a subclass of this class.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from urllib.parse import quote_plus, urljoin, urlsplit, urlunsplit
+
+from scrapy import Request
+from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+from scrapy.spiders import SitemapSpider
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+
+import scope_rules
+from crawler.items import FetchedPage
+from crawler.registry import Site
+from crawler.terms import SearchTerms, load_terms
+
+logger = logging.getLogger(__name__)
+
+# Query parameters that only track a visit; the same page with or without them is one page.
+TRACKING_PARAMS = re.compile(r"^(utm_\w+|gclid|fbclid|mc_cid|mc_eid|_ga|source|ref)$", re.I)
+# Links to files no course page is made of.
+SKIP_EXTENSIONS = [
+    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "zip", "jpg", "jpeg", "png", "gif",
+    "svg", "mp4", "mp3", "ics", "css", "js", "xml", "json", "rss", "atom",
+]
+# Request priorities: the crawl reads its discovery pages before the pages they lead to.
+PRIORITY_ROBOTS = 100
+PRIORITY_SITEMAP = 90
+PRIORITY_LISTING = 50
+PRIORITY_SEARCH = 40
+PRIORITY_HOME = 0
+HTML_TYPES = (b"text/html", b"application/xhtml")
+
+
+def canonical_url(url: str) -> str:
+    """The URL without fragment and tracking parameters, used to tell pages apart."""
+    parts = urlsplit(url)
+    query = "&".join(
+        pair for pair in parts.query.split("&") if pair and not TRACKING_PARAMS.match(pair.split("=", 1)[0])
+    )
+    path = parts.path or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
+
+
+class GenericCourseSpider(SitemapSpider):
+    """Finds course pages on one site from its registry entry."""
+
+    site: Site  # set by the spider loader
+    terms: SearchTerms | None = None
+    sitemap_rules = [("", "parse_page")]
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.terms = load_terms(crawler.settings.get("SEARCH_TERMS_FILE"))
+        return spider
+
+    @classmethod
+    def update_settings(cls, settings):
+        super().update_settings(settings)
+        if getattr(cls, "site", None) is None:
+            return
+        # Per-site caps from the registry; a run can still override them with -s.
+        settings.set("DEPTH_LIMIT", cls.site.max_depth, priority="spider")
+        settings.set("CLOSESPIDER_PAGECOUNT", cls.site.max_pages, priority="spider")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.link_extractor = LinkExtractor(
+            allow_domains=list(self.site.allowed_domains),
+            deny_extensions=SKIP_EXTENSIONS,
+            unique=True,
+        )
+        self._seen_robots: set[str] = set()
+
+    # -- discovery -------------------------------------------------------
+
+    async def start(self):
+        for request in self.discovery_requests():
+            yield request
+
+    def discovery_requests(self) -> Iterable[Request]:
+        site = self.site
+        for origin in site.start_hosts():
+            yield Request(f"{origin}/robots.txt", callback=self.parse_sitemap, priority=PRIORITY_ROBOTS,
+                          meta={"discovery": "robots"}, errback=self.on_error)
+        for url in site.sitemaps:
+            yield Request(url, callback=self.parse_sitemap, priority=PRIORITY_SITEMAP,
+                          meta={"discovery": "sitemap"}, errback=self.on_error)
+        for url in site.listings:
+            yield Request(url, callback=self.parse_page, priority=PRIORITY_LISTING,
+                          meta={"discovery": "listing"}, errback=self.on_error)
+        if site.search_url and self.terms:
+            for term in self.terms:
+                url = site.search_url.replace("{term}", quote_plus(term.search))
+                yield Request(url, callback=self.parse_page, priority=PRIORITY_SEARCH,
+                              meta={"discovery": "search", "search_term": term.term}, errback=self.on_error)
+        yield Request(site.home, callback=self.parse_page, priority=PRIORITY_HOME,
+                      meta={"discovery": "home"}, errback=self.on_error)
+
+    def parse_sitemap(self, response: Response):
+        """robots.txt Sitemap lines, sitemap indexes and url sets (plain or .gz)."""
+        stats = self.crawler.stats
+        if response.status >= 400:
+            stats.inc_value(f"discovery/{response.meta.get('discovery', 'sitemap')}_missing")
+            return
+        if response.url.endswith("/robots.txt"):
+            for url in sitemap_urls_from_robots(response.text if isinstance(response, TextResponse) else response.body,
+                                                base_url=response.url):
+                stats.inc_value("discovery/robots_sitemaps")
+                yield Request(url, callback=self.parse_sitemap, priority=PRIORITY_SITEMAP,
+                              meta={"discovery": "sitemap"}, errback=self.on_error)
+            return
+        body = self._get_sitemap_body(response)
+        sitemap = self._read_sitemap(body) if body else None
+        if sitemap is None or sitemap.type not in ("sitemapindex", "urlset"):
+            stats.inc_value("errors/sitemap_invalid")
+            logger.warning("Skipped a malformed sitemap: %s", response.url)
+            return
+        stats.inc_value("discovery/sitemaps")
+        if sitemap.type == "sitemapindex":
+            for entry in sitemap:
+                loc = (entry.get("loc") or "").strip()
+                if loc:
+                    yield Request(loc, callback=self.parse_sitemap, priority=PRIORITY_SITEMAP,
+                                  meta={"discovery": "sitemap"}, errback=self.on_error)
+            return
+        for entry in self.sitemap_filter(sitemap):
+            stats.inc_value("discovery/sitemap_course_urls")
+            yield Request(entry["loc"].strip(), callback=self.parse_page,
+                          priority=scope_rules.link_priority(entry["loc"], ""),
+                          meta={"discovery": "sitemap-entry"}, errback=self.on_error)
+
+    @staticmethod
+    def _read_sitemap(body: bytes) -> Sitemap | None:
+        try:
+            return Sitemap(body)
+        except Exception as exc:  # lxml raises several types on broken XML
+            logger.debug("Sitemap could not be parsed: %s", exc)
+            return None
+
+    def sitemap_filter(self, entries):
+        """Keep the sitemap entries that look like course pages of this site."""
+        for entry in entries:
+            loc = (entry.get("loc") or "").strip()
+            if loc and self.wants_url(loc, ""):
+                yield entry
+
+    # -- pages -------------------------------------------------------------
+
+    def parse_page(self, response: Response):
+        stats = self.crawler.stats
+        if response.status >= 400:
+            stats.inc_value(f"pages/status_{response.status}")
+            return
+        content_type = response.headers.get(b"Content-Type", b"") or b""
+        if not isinstance(response, HtmlResponse) and not content_type.lower().startswith(HTML_TYPES):
+            stats.inc_value("pages/not_html")
+            logger.info("Skipped a page that is not HTML (%s): %s", content_type.decode("latin-1") or "no type",
+                        response.url)
+            return
+        stats.inc_value("pages/html")
+        page_canonical = self._declared_canonical(response)
+        urls = [response.url]
+        original = response.request.meta.get("redirect_urls") if response.request else None
+        for url in original or []:
+            if url not in urls:
+                urls.append(url)
+        yield FetchedPage(
+            url=response.url,
+            site=self.site.key,
+            status=response.status,
+            body=response.body,
+            content_type=content_type.decode("latin-1"),
+            encoding=getattr(response, "encoding", None),
+            fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            urls=urls,
+            canonical_url=page_canonical or canonical_url(response.url),
+            archive_record=response.meta.get("archive_record"),
+            depth=response.meta.get("depth", 0),
+        )
+        yield from self.follow_links(response)
+
+    def follow_links(self, response: HtmlResponse) -> Iterable[Request]:
+        try:
+            links = self.link_extractor.extract_links(response)
+        except Exception as exc:  # broken markup must not end the crawl
+            self.crawler.stats.inc_value("errors/link_extraction")
+            logger.warning("Could not read links on %s: %s", response.url, exc)
+            return
+        for link in links:
+            if not self.wants_url(link.url, link.text):
+                continue
+            yield Request(link.url, callback=self.parse_page, errback=self.on_error,
+                          priority=scope_rules.link_priority(link.url, link.text))
+
+    def wants_url(self, url: str, anchor_text: str) -> bool:
+        """Follow a link that matches the site's course patterns or looks in scope."""
+        site = self.site
+        if any(p.search(url) for p in site.avoid):
+            return False
+        if any(p.search(url) for p in site.follow):
+            return True
+        if self.terms and self.terms.found_in(f"{_words_of_url(url)} {anchor_text}"):
+            return True
+        return scope_rules.link_priority(url, anchor_text) > 0
+
+    def _declared_canonical(self, response: HtmlResponse) -> str | None:
+        href = response.xpath("//link[@rel='canonical']/@href").get()
+        if not href:
+            return None
+        url = urljoin(response.url, href.strip())
+        host = urlsplit(url).hostname or ""
+        # A canonical link may only name a page of the same site.
+        return canonical_url(url) if self.site.owns_host(host) else None
+
+    def on_error(self, failure):
+        request = failure.request
+        response = getattr(failure.value, "response", None)
+        if response is not None and "missing" in response.flags:
+            return  # not in the replayed archive; counted as archive/replay_missing
+        if response is not None:
+            reason = f"http_{response.status}"
+        else:
+            reason = failure.value.__class__.__name__
+        self.crawler.stats.inc_value(f"errors/{reason}")
+        logger.warning("Request failed (%s): %s", reason, request.url)
+
+
+def _words_of_url(url: str) -> str:
+    path = urlsplit(url).path
+    return re.sub(r"[-_/.]+", " ", path)

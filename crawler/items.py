@@ -1,0 +1,21 @@
+"""What a spider hands to the pipeline: one fetched page, not yet understood."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class FetchedPage:
+    url: str
+    site: str
+    status: int
+    body: bytes
+    content_type: str = ""
+    encoding: str | None = None
+    fetched_at: str = ""
+    # Every URL that led here (the requested URL before redirects, rel=canonical).
+    urls: list[str] = field(default_factory=list)
+    canonical_url: str = ""
+    archive_record: str | None = None
+    depth: int = 0

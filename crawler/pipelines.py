@@ -1,0 +1,125 @@
+"""The item pipeline: each fetched page goes extract → judge → match → store."""
+
+from __future__ import annotations
+
+import logging
+
+import scope_rules
+from crawler.catalogue import load_catalogue
+from crawler.extract import extract_course_facts
+from crawler.items import FetchedPage
+from crawler.matching import Matcher, ProviderResolver
+from crawler.registry import load_registry
+from crawler.runlog import run_id_for
+from crawler.storage import (
+    catalogue_rows, content_hash, forbidden_pairs, open_db, record_match, record_page, upsert_candidate,
+)
+from crawler.terms import load_terms
+
+logger = logging.getLogger(__name__)
+
+IN_SCOPE = ("core", "related")
+
+
+def candidate_row(page: FetchedPage, facts: dict, verdict: dict, match: dict | None, site, terms: list[str]) -> dict:
+    """The candidates-table row for one course page."""
+    months = facts.get("duration_months") or {}
+    return {
+        "canonical_url": page.canonical_url or page.url,
+        "urls": page.urls,
+        "site": site.key,
+        "provider": site.name,
+        "region": site.region,
+        "title": facts.get("title"),
+        "awards": facts.get("awards") or [],
+        "fheq_level": facts.get("fheq_level"),
+        "credits": facts.get("credits"),
+        "modes": facts.get("modes") or [],
+        "duration": facts.get("duration"),
+        "months_full_time": months.get("full-time"),
+        "months_part_time": months.get("part-time"),
+        "fees": facts.get("fees"),
+        "entry_requirements": facts.get("entry_requirements"),
+        "requires_registration": facts.get("requires_registration"),
+        "regulators": facts.get("regulators") or [],
+        "topics": facts.get("topics") or [],
+        "start_dates": facts.get("start_dates") or [],
+        "summary": facts.get("summary"),
+        "search_terms": terms,
+        "facts": {k: v for k, v in facts.items() if k != "text"},
+        "scope_category": verdict["category"],
+        "scope_score": verdict["score"],
+        "scope_reasons": verdict["reasons"],
+        "match_catalogue_id": match["catalogue_id"] if match else None,
+        "match_score": match["score"] if match else None,
+        "match_decision": match["decision"] if match else "new",
+    }
+
+
+class CoursePipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        settings = crawler.settings
+        self.registry = load_registry(settings.get("SITES_FILE"))
+        self.terms = load_terms(settings.get("SEARCH_TERMS_FILE"))
+        self.db_path = settings.get("DATABASE")
+        self.catalogue_path = settings.get("CATALOGUE_FILE")
+        self.db = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self, spider=None):
+        self.db = open_db(self.db_path)
+        load_catalogue(self.db, self.catalogue_path)
+        self.run_id = run_id_for(self.crawler, self.db)
+        self.matcher = Matcher(
+            catalogue_rows(self.db), ProviderResolver.from_registry(self.registry),
+            never_link=forbidden_pairs(self.db),
+        )
+
+    def close_spider(self, spider=None):
+        if self.db is not None:
+            self.db.conn.close()
+
+    def process_item(self, item, spider=None):
+        if not isinstance(item, FetchedPage):
+            return item
+        return self.store_page(item)
+
+    def store_page(self, page: FetchedPage) -> dict:
+        site = self.registry.get(page.site)
+        facts = extract_course_facts(page.body, page.url, encoding=page.encoding)
+        terms = self.terms.found_in(f"{facts.get('title') or ''}\n{facts.get('text') or ''}")
+        page_row = {
+            "url": page.url, "site": site.key, "run_id": self.run_id, "fetched_at": page.fetched_at,
+            "status": page.status, "content_type": page.content_type, "content_hash": content_hash(page.body),
+            "archive_record": page.archive_record, "page_kind": facts.get("page_kind"),
+            "is_course": 1 if facts.get("is_course") else 0,
+            "error": "; ".join(facts.get("errors") or []) or None,
+        }
+        summary = {"url": page.url, "site": site.key, "is_course": bool(facts.get("is_course")),
+                   "title": facts.get("title"), "scope": None, "candidate_id": None}
+        with self.db.atomic():
+            if facts.get("is_course"):
+                self.stats.inc_value("courses/found")
+                verdict = scope_rules.classify(facts)
+                self.stats.inc_value(f"courses/{verdict['category']}")
+                if verdict["category"] in IN_SCOPE:
+                    self.stats.inc_value("courses/in_scope")
+                canonical = page.canonical_url or page.url
+                match = self.matcher.best(facts.get("title") or "", site.name, url=canonical,
+                                          awards=facts.get("awards"))
+                if match and match["decision"] == "duplicate":
+                    self.stats.inc_value("courses/matched")
+                candidate_id = upsert_candidate(
+                    self.db, candidate_row(page, facts, verdict, match, site, terms), self.run_id, page.fetched_at
+                )
+                if match:
+                    record_match(self.db, candidate_id, match, self.run_id)
+                page_row["candidate_id"] = candidate_id
+                summary.update(scope=verdict["category"], candidate_id=candidate_id)
+            record_page(self.db, page_row)
+        return summary

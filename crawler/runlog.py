@@ -1,0 +1,76 @@
+"""Run records: one row per run, one per site, and the per-site summary."""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy import signals
+
+from crawler.storage import finish_run, open_db, record_site_result, start_run
+
+logger = logging.getLogger(__name__)
+
+
+def crawl_mode(settings) -> str:
+    return "replay" if settings.get("REPLAY") else "live"
+
+
+def run_id_for(crawler, db) -> int:
+    """The run this crawler belongs to: the RUN_ID setting (crawlall), or a new run of its own."""
+    run_id = getattr(crawler, "course_run_id", None)
+    if run_id is None:
+        given = crawler.settings.get("RUN_ID")
+        if given:
+            run_id = int(given)
+        else:
+            run_id = start_run(db, [crawler.spidercls.name], crawl_mode(crawler.settings))
+            crawler.course_run_owned = True
+        crawler.course_run_id = run_id
+    return run_id
+
+
+def site_figures(stats: dict, finish_reason: str | None) -> dict:
+    """The summary's figures for one site, from the crawl's counters."""
+    errors = sum(v for k, v in stats.items() if k.startswith("errors/") and isinstance(v, int))
+    errors += stats.get("log_count/ERROR", 0)
+    return {
+        "finish_reason": finish_reason,
+        "pages_fetched": stats.get("downloader/response_count", 0),
+        "course_pages": stats.get("courses/found", 0),
+        "candidates_in_scope": stats.get("courses/in_scope", 0),
+        "errors": errors,
+        "bytes": stats.get("downloader/response_bytes", 0),
+    }
+
+
+def _plain(value):
+    return value if isinstance(value, (int, float, str, bool)) or value is None else str(value)
+
+
+class RunRecorder:
+    """Extension: writes the site's figures to run_sites when its spider closes."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def spider_closed(self, spider, reason):
+        db = open_db(self.crawler.settings.get("DATABASE"))
+        try:
+            run_id = run_id_for(self.crawler, db)
+            stats = {k: _plain(v) for k, v in self.crawler.stats.get_stats().items()}
+            figures = site_figures(stats, reason)
+            record_site_result(db, run_id, spider.name, figures, stats)
+            logger.info(
+                "Site %s: %d pages fetched, %d course pages, %d in scope, %d errors (%s)",
+                spider.name, figures["pages_fetched"], figures["course_pages"],
+                figures["candidates_in_scope"], figures["errors"], reason,
+            )
+            if getattr(self.crawler, "course_run_owned", False):
+                finish_run(db, run_id, "finished", {spider.name: figures})
+        finally:
+            db.conn.close()

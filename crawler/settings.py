@@ -1,0 +1,61 @@
+"""Scrapy settings for the course discovery crawler.
+
+Everything here can be overridden per run with ``-s NAME=VALUE``.
+"""
+
+BOT_NAME = "course-crawler"
+
+# Spiders are built from the site registry, not found by importing modules.
+SPIDER_LOADER_CLASS = "crawler.spiderloader.RegistrySpiderLoader"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+COMMANDS_MODULE = "crawler.commands"
+
+# Project files; relative paths are taken from the project root.
+SITES_FILE = "data/sites.yaml"
+SEARCH_TERMS_FILE = "search_terms.yaml"
+CATALOGUE_FILE = "data/catalogue.csv"
+DATABASE = "data/courses.db"
+
+# Record every response to a WARC (a path), and/or replay from WARC files
+# (comma-separated paths) with no network at all.
+ARCHIVE_WRITE = ""
+REPLAY = ""
+
+# Politeness. CONTACT_URL goes into the User-Agent so a webmaster can reach us.
+CONTACT_URL = "https://github.com/course-crawler/course-crawler#contact"
+USER_AGENT = f"course-crawler/0.1 (+{CONTACT_URL})"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+# Course pages are small; a 10 MB answer is a fault, not a course.
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_TIMES = 2
+DEPTH_PRIORITY = 1
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+
+DOWNLOADER_MIDDLEWARES = {
+    # Sits next to the downloader so it records and replays raw responses, and
+    # robots.txt, redirects, retries and decompression behave as they did live.
+    "crawler.archive.ArchiveMiddleware": 950,
+}
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.CoursePipeline": 300,
+}
+
+EXTENSIONS = {
+    "crawler.runlog.RunRecorder": 500,
+}
+
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"

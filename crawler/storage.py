@@ -1,0 +1,294 @@
+"""The SQLite catalogue: schema, migrations and the writes a crawl makes.
+
+A crawl writes only the columns it owns. Review columns (review_status,
+reviewed_by, reviewed_at, review_note) belong to maintainers and are never
+written here after a candidate is first inserted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+from crawler.paths import project_path
+
+# How long a writer waits for another to finish before "database is locked".
+BUSY_TIMEOUT_MS = 30_000
+
+SCHEMA_V1 = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    mode TEXT NOT NULL,               -- live | replay
+    sites TEXT NOT NULL,              -- JSON list of site keys
+    status TEXT NOT NULL,             -- running | finished | failed
+    summary TEXT                      -- JSON: per-site figures
+);
+CREATE TABLE IF NOT EXISTS run_sites (
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    site TEXT NOT NULL,
+    finish_reason TEXT,
+    pages_fetched INTEGER DEFAULT 0,
+    course_pages INTEGER DEFAULT 0,
+    candidates_in_scope INTEGER DEFAULT 0,
+    errors INTEGER DEFAULT 0,
+    bytes INTEGER DEFAULT 0,
+    stats TEXT,                       -- JSON: the crawl's own counters
+    PRIMARY KEY (run_id, site)
+);
+CREATE TABLE IF NOT EXISTS pages (
+    url TEXT PRIMARY KEY,
+    site TEXT NOT NULL,
+    run_id INTEGER REFERENCES runs(id),
+    fetched_at TEXT NOT NULL,
+    status INTEGER,
+    content_type TEXT,
+    content_hash TEXT,
+    archive_record TEXT,
+    page_kind TEXT,
+    is_course INTEGER,
+    candidate_id INTEGER REFERENCES candidates(id),
+    error TEXT
+);
+CREATE TABLE IF NOT EXISTS candidates (
+    id INTEGER PRIMARY KEY,
+    canonical_url TEXT NOT NULL UNIQUE,
+    site TEXT NOT NULL,
+    provider TEXT,
+    region TEXT,
+    title TEXT,
+    awards TEXT,                      -- JSON list
+    fheq_level INTEGER,
+    credits INTEGER,
+    modes TEXT,                       -- JSON list
+    duration TEXT,
+    months_full_time REAL,
+    months_part_time REAL,
+    fees TEXT,
+    entry_requirements TEXT,
+    requires_registration INTEGER,
+    regulators TEXT,                  -- JSON list
+    topics TEXT,                      -- JSON list
+    start_dates TEXT,                 -- JSON list
+    summary TEXT,
+    search_terms TEXT,                -- JSON list
+    urls TEXT,                        -- JSON list: every URL this course was found at
+    facts TEXT,                       -- JSON: everything the extractor said
+    facts_hash TEXT,
+    scope_category TEXT,              -- core | related | out
+    scope_score REAL,
+    scope_reasons TEXT,               -- JSON list
+    match_catalogue_id TEXT,
+    match_score REAL,
+    match_decision TEXT,              -- duplicate | review | new
+    first_run INTEGER,
+    last_run INTEGER,
+    first_seen TEXT,
+    last_seen TEXT,
+    review_status TEXT NOT NULL DEFAULT 'pending',
+    reviewed_by TEXT,
+    reviewed_at TEXT,
+    review_note TEXT
+);
+CREATE INDEX IF NOT EXISTS candidates_site ON candidates(site);
+CREATE INDEX IF NOT EXISTS candidates_review ON candidates(review_status, scope_category);
+CREATE TABLE IF NOT EXISTS catalogue (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    provider TEXT,
+    category TEXT,                    -- core | related | short course | fellowship
+    source_table TEXT,
+    unverified INTEGER DEFAULT 0,
+    region TEXT,
+    url TEXT,
+    origin TEXT NOT NULL DEFAULT 'report',  -- report | accepted
+    candidate_id INTEGER REFERENCES candidates(id),
+    added_at TEXT
+);
+CREATE TABLE IF NOT EXISTS matches (
+    candidate_id INTEGER NOT NULL REFERENCES candidates(id),
+    catalogue_id TEXT NOT NULL REFERENCES catalogue(id),
+    score REAL,
+    decision TEXT,                    -- duplicate | review
+    signals TEXT,                     -- JSON
+    run_id INTEGER,
+    maintainer_decision TEXT,         -- same | not-same, set by a reviewer only
+    decided_by TEXT,
+    decided_at TEXT,
+    PRIMARY KEY (candidate_id, catalogue_id)
+);
+"""
+
+# Each migration takes the schema from version N-1 to N; append, never edit.
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    lambda db: db.executescript(SCHEMA_V1),
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+# Crawl-owned candidate columns, updated on every sighting. Review columns are absent on purpose.
+CRAWL_COLUMNS = (
+    "site", "provider", "region", "title", "awards", "fheq_level", "credits", "modes", "duration",
+    "months_full_time", "months_part_time", "fees", "entry_requirements", "requires_registration",
+    "regulators", "topics", "start_dates", "summary", "search_terms", "facts", "facts_hash",
+    "scope_category", "scope_score", "scope_reasons", "match_catalogue_id", "match_score",
+    "match_decision", "last_run", "last_seen",
+)
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def open_db(path: str | Path | None = None) -> sqlite_utils.Database:
+    """Open (creating if needed) the database in WAL mode with a busy timeout, schema up to date."""
+    if path is None:
+        path = "data/courses.db"
+    if str(path) == ":memory:":
+        db = sqlite_utils.Database(memory=True)
+    else:
+        path = project_path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite_utils.Database(path)
+        # WAL lets the review browser read while a crawl writes.
+        db.enable_wal()
+    db.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.conn.execute("PRAGMA foreign_keys = ON")
+    db.conn.execute("PRAGMA synchronous = NORMAL")
+    ensure_schema(db)
+    return db
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    if "meta" not in db.table_names():
+        return 0
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    current = schema_version(db)
+    if current > SCHEMA_VERSION:
+        raise RuntimeError(f"database schema version {current} is newer than this code ({SCHEMA_VERSION})")
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        with db.atomic():
+            MIGRATIONS[version - 1](db)
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", [str(version)])
+
+
+def content_hash(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+# -- runs ----------------------------------------------------------------
+
+def start_run(db, sites: list[str], mode: str) -> int:
+    cursor = db.execute(
+        "INSERT INTO runs (started_at, mode, sites, status) VALUES (?, ?, ?, 'running')",
+        [now_iso(), mode, _json(sites)],
+    )
+    return cursor.lastrowid
+
+
+def finish_run(db, run_id: int, status: str, summary: dict) -> None:
+    db.execute(
+        "UPDATE runs SET finished_at = ?, status = ?, summary = ? WHERE id = ?",
+        [now_iso(), status, _json(summary), run_id],
+    )
+
+
+def record_site_result(db, run_id: int, site: str, figures: dict, stats: dict) -> None:
+    db.execute(
+        """INSERT OR REPLACE INTO run_sites
+           (run_id, site, finish_reason, pages_fetched, course_pages, candidates_in_scope, errors, bytes, stats)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [run_id, site, figures.get("finish_reason"), figures.get("pages_fetched", 0),
+         figures.get("course_pages", 0), figures.get("candidates_in_scope", 0), figures.get("errors", 0),
+         figures.get("bytes", 0), _json(stats)],
+    )
+
+
+# -- pages and candidates -------------------------------------------------
+
+def record_page(db, page: dict) -> None:
+    db.execute(
+        """INSERT INTO pages (url, site, run_id, fetched_at, status, content_type, content_hash,
+                              archive_record, page_kind, is_course, candidate_id, error)
+           VALUES (:url, :site, :run_id, :fetched_at, :status, :content_type, :content_hash,
+                   :archive_record, :page_kind, :is_course, :candidate_id, :error)
+           ON CONFLICT(url) DO UPDATE SET
+             site = excluded.site, run_id = excluded.run_id, fetched_at = excluded.fetched_at,
+             status = excluded.status, content_type = excluded.content_type,
+             content_hash = excluded.content_hash, archive_record = excluded.archive_record,
+             page_kind = excluded.page_kind, is_course = excluded.is_course,
+             candidate_id = excluded.candidate_id, error = excluded.error""",
+        {"candidate_id": None, "error": None, "archive_record": None, **page},
+    )
+
+
+def upsert_candidate(db, row: dict, run_id: int | None, seen_at: str | None = None) -> int:
+    """Insert or refresh a candidate by canonical URL; review columns are left as the maintainer set them."""
+    seen_at = seen_at or now_iso()
+    values = {column: row.get(column) for column in CRAWL_COLUMNS}
+    for column in ("awards", "modes", "regulators", "topics", "start_dates", "search_terms", "scope_reasons"):
+        if values[column] is not None and not isinstance(values[column], str):
+            values[column] = _json(values[column])
+    if values["facts"] is not None and not isinstance(values["facts"], str):
+        values["facts"] = _json(values["facts"])
+    values["facts_hash"] = values["facts_hash"] or (
+        hashlib.sha256(values["facts"].encode()).hexdigest() if values["facts"] else None
+    )
+    values.update(last_run=run_id, last_seen=seen_at)
+    urls = list(dict.fromkeys(row.get("urls") or [row["canonical_url"]]))
+    columns = ", ".join(CRAWL_COLUMNS)
+    placeholders = ", ".join(f":{c}" for c in CRAWL_COLUMNS)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in CRAWL_COLUMNS)
+    db.execute(
+        f"""INSERT INTO candidates (canonical_url, urls, first_run, first_seen, {columns})
+            VALUES (:canonical_url, :urls, :run_id, :seen_at, {placeholders})
+            ON CONFLICT(canonical_url) DO UPDATE SET {updates}""",
+        {**values, "canonical_url": row["canonical_url"], "urls": _json(urls), "run_id": run_id, "seen_at": seen_at},
+    )
+    candidate_id, known_urls = db.execute(
+        "SELECT id, urls FROM candidates WHERE canonical_url = ?", [row["canonical_url"]]
+    ).fetchone()
+    merged = list(dict.fromkeys([*json.loads(known_urls or "[]"), *urls]))
+    if len(merged) != len(json.loads(known_urls or "[]")):
+        db.execute("UPDATE candidates SET urls = ? WHERE id = ?", [_json(merged), candidate_id])
+    return candidate_id
+
+
+def record_match(db, candidate_id: int, match: dict, run_id: int | None, signals: dict | None = None) -> None:
+    """Store a matcher's pair; a maintainer's same/not-same verdict on it is kept."""
+    db.execute(
+        """INSERT INTO matches (candidate_id, catalogue_id, score, decision, signals, run_id)
+           VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT(candidate_id, catalogue_id) DO UPDATE SET
+             score = excluded.score, decision = excluded.decision,
+             signals = excluded.signals, run_id = excluded.run_id""",
+        [candidate_id, match["catalogue_id"], match.get("score"), match.get("decision"),
+         _json(signals or {}), run_id],
+    )
+
+
+def forbidden_pairs(db) -> set[tuple[str, str]]:
+    """(candidate canonical URL, catalogue id) pairs a maintainer said are not the same course."""
+    rows = db.execute(
+        """SELECT c.canonical_url, m.catalogue_id FROM matches m JOIN candidates c ON c.id = m.candidate_id
+           WHERE m.maintainer_decision = 'not-same'"""
+    ).fetchall()
+    return {(url, catalogue_id) for url, catalogue_id in rows}
+
+
+def catalogue_rows(db) -> list[dict]:
+    return list(db.query("SELECT id, title, provider, category, url FROM catalogue ORDER BY id"))

@@ -1,0 +1,38 @@
+"""The per-site summary a run prints and stores."""
+
+from __future__ import annotations
+
+import json
+
+COLUMNS = ("pages_fetched", "course_pages", "candidates_in_scope", "errors")
+HEADINGS = ("pages", "course pages", "in scope", "errors")
+
+
+def run_summary(db, run_id: int) -> dict:
+    sites = {}
+    for row in db.query("SELECT * FROM run_sites WHERE run_id = ? ORDER BY site", [run_id]):
+        stats = json.loads(row["stats"] or "{}")
+        sites[row["site"]] = {
+            **{c: row[c] for c in COLUMNS},
+            "bytes": row["bytes"],
+            "finish_reason": row["finish_reason"],
+            "replay_missing": stats.get("archive/replay_missing", 0),
+            "error_kinds": {k.split("/", 1)[1]: v for k, v in stats.items() if k.startswith("errors/")},
+        }
+    totals = {c: sum(s[c] for s in sites.values()) for c in COLUMNS}
+    run = db.execute("SELECT mode, started_at FROM runs WHERE id = ?", [run_id]).fetchone()
+    return {"run_id": run_id, "mode": run[0] if run else None, "started_at": run[1] if run else None,
+            "sites": sites, "totals": totals}
+
+
+def format_summary(summary: dict) -> str:
+    width = max([len("site"), len("total"), *(len(k) for k in summary["sites"])])
+    lines = [f"Run {summary['run_id']} ({summary['mode']})",
+             f"{'site':<{width}}  " + "  ".join(f"{h:>12}" for h in HEADINGS) + "  finish"]
+    for key, figures in summary["sites"].items():
+        cells = "  ".join(f"{figures[c]:>12}" for c in COLUMNS)
+        detail = ", ".join(f"{k} {v}" for k, v in sorted(figures["error_kinds"].items()))
+        lines.append(f"{key:<{width}}  {cells}  {figures['finish_reason']}" + (f"  [{detail}]" if detail else ""))
+    totals = "  ".join(f"{summary['totals'][c]:>12}" for c in COLUMNS)
+    lines.append(f"{'total':<{width}}  {totals}")
+    return "\n".join(lines)

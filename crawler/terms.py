@@ -1,0 +1,101 @@
+"""The report's search terms: loaded, validated, and found in page text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from crawler.paths import project_path
+from crawler.registry import RegistryError
+
+DEFAULT_TERMS_FILE = "search_terms.yaml"
+TARGETS = ("courses", "fellowships", "both")
+
+
+class TermsError(RegistryError):
+    """search_terms.yaml is invalid; the message names file, entry and problem."""
+
+
+@dataclass(frozen=True)
+class SearchTerm:
+    term: str
+    targets: str
+    search: str
+    variants: tuple[str, ...]
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        return (self.term, *self.variants)
+
+
+def _spelling_pattern(spelling: str) -> str:
+    # Sites write "evidence-based", "evidence based" and "evidence–based" alike.
+    words = re.split(r"[\s\-\u2010-\u2015/]+", spelling.strip())
+    return r"[\s\-\u2010-\u2015/]*".join(re.escape(w) for w in words if w)
+
+
+class SearchTerms:
+    def __init__(self, terms: list[SearchTerm], path: Path | None = None):
+        self.terms = terms
+        self.path = path
+        self._owner: dict[str, str] = {}
+        alternatives = []
+        # Longest first so "mres clinical research" wins over "mres".
+        spellings = sorted(
+            ((s, t.term) for t in terms for s in t.spellings), key=lambda p: -len(p[0])
+        )
+        for index, (spelling, term) in enumerate(spellings):
+            group = f"t{index}"
+            self._owner[group] = term
+            alternatives.append(f"(?P<{group}>{_spelling_pattern(spelling)})")
+        self._pattern = re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
+
+    def __iter__(self):
+        return iter(self.terms)
+
+    def __len__(self):
+        return len(self.terms)
+
+    def found_in(self, text: str | None) -> list[str]:
+        """Canonical terms whose spellings occur in the text, in the file's order."""
+        if not text:
+            return []
+        found = {self._owner[m.lastgroup] for m in self._pattern.finditer(text)}
+        return [t.term for t in self.terms if t.term in found]
+
+
+def load_terms(path: str | Path | None = None) -> SearchTerms:
+    path = project_path(path or DEFAULT_TERMS_FILE)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise TermsError(path, "file", "not found") from None
+    except yaml.YAMLError as exc:
+        raise TermsError(path, "file", f"not valid YAML: {exc}") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("terms"), list) or not raw["terms"]:
+        raise TermsError(path, "file", "expected a mapping with a non-empty 'terms' list")
+    terms = []
+    for index, entry in enumerate(raw["terms"]):
+        label = f"term #{index + 1}"
+        if not isinstance(entry, dict) or not isinstance(entry.get("term"), str) or not entry["term"].strip():
+            raise TermsError(path, label, "needs a non-empty 'term'")
+        label = f"term {entry['term']!r}"
+        targets = entry.get("targets", "courses")
+        if targets not in TARGETS:
+            raise TermsError(path, label, f"targets {targets!r} is not one of {', '.join(TARGETS)}")
+        variants = entry.get("variants") or []
+        if not isinstance(variants, list) or not all(isinstance(v, str) and v.strip() for v in variants):
+            raise TermsError(path, label, "'variants' must be a list of non-empty strings")
+        unknown = set(entry) - {"term", "targets", "search", "variants"}
+        if unknown:
+            raise TermsError(path, label, f"unknown field(s) {', '.join(sorted(unknown))}")
+        terms.append(SearchTerm(
+            term=entry["term"].strip(),
+            targets=targets,
+            search=str(entry.get("search") or entry["term"]).strip(),
+            variants=tuple(v.strip() for v in variants),
+        ))
+    return SearchTerms(terms, path)
