@@ -40,6 +40,14 @@ PRIORITY_LISTING = 50
 PRIORITY_SEARCH = 40
 PRIORITY_HOME = 0
 HTML_TYPES = (b"text/html", b"application/xhtml")
+# A link outside the site's `follow` patterns is fetched only when scope_rules scores it
+# at least this: a course-like path (+4) with health words (+3). A course path alone (+4)
+# also matches engineering and software courses (measured on bench/bench_scope.py's links).
+FOLLOW_MIN_PRIORITY = 7
+
+
+def user_agent(contact: str) -> str:
+    return f"course-crawler/0.1 (+{contact})"
 
 
 def canonical_url(url: str) -> str:
@@ -68,6 +76,9 @@ class GenericCourseSpider(SitemapSpider):
     @classmethod
     def update_settings(cls, settings):
         super().update_settings(settings)
+        # The contact address goes into the User-Agent unless a full USER_AGENT was given.
+        if settings.getpriority("USER_AGENT") <= settings.getpriority("CONTACT_URL"):
+            settings.set("USER_AGENT", user_agent(settings.get("CONTACT_URL")), priority="spider")
         if getattr(cls, "site", None) is None:
             return
         # Per-site caps from the registry; a run can still override them with -s.
@@ -213,7 +224,7 @@ class GenericCourseSpider(SitemapSpider):
             return True
         if self.terms and self.terms.found_in(f"{_words_of_url(url)} {anchor_text}"):
             return True
-        return scope_rules.link_priority(url, anchor_text) > 0
+        return scope_rules.link_priority(url, anchor_text) >= FOLLOW_MIN_PRIORITY
 
     def _declared_canonical(self, response: HtmlResponse) -> str | None:
         href = response.xpath("//link[@rel='canonical']/@href").get()

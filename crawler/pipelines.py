@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import logging
 
-import scope_rules
+from crawler.analysis import Analysis, PageAnalyser
 from crawler.catalogue import load_catalogue
-from crawler.extract import extract_course_facts
 from crawler.items import FetchedPage
-from crawler.matching import Matcher, ProviderResolver
 from crawler.registry import load_registry
 from crawler.runlog import run_id_for
 from crawler.storage import (
@@ -21,12 +19,13 @@ logger = logging.getLogger(__name__)
 IN_SCOPE = ("core", "related")
 
 
-def candidate_row(page: FetchedPage, facts: dict, verdict: dict, match: dict | None, site, terms: list[str]) -> dict:
+def candidate_row(analysis: Analysis, canonical_url: str, urls: list[str]) -> dict:
     """The candidates-table row for one course page."""
+    facts, site, match, verdict = analysis.facts, analysis.site, analysis.match, analysis.verdict
     months = facts.get("duration_months") or {}
     return {
-        "canonical_url": page.canonical_url or page.url,
-        "urls": page.urls,
+        "canonical_url": canonical_url,
+        "urls": urls,
         "site": site.key,
         "provider": site.name,
         "region": site.region,
@@ -45,7 +44,7 @@ def candidate_row(page: FetchedPage, facts: dict, verdict: dict, match: dict | N
         "topics": facts.get("topics") or [],
         "start_dates": facts.get("start_dates") or [],
         "summary": facts.get("summary"),
-        "search_terms": terms,
+        "search_terms": analysis.search_terms,
         "facts": {k: v for k, v in facts.items() if k != "text"},
         "scope_category": verdict["category"],
         "scope_score": verdict["score"],
@@ -75,10 +74,8 @@ class CoursePipeline:
         self.db = open_db(self.db_path)
         load_catalogue(self.db, self.catalogue_path)
         self.run_id = run_id_for(self.crawler, self.db)
-        self.matcher = Matcher(
-            catalogue_rows(self.db), ProviderResolver.from_registry(self.registry),
-            never_link=forbidden_pairs(self.db),
-        )
+        self.analyser = PageAnalyser(self.registry, self.terms, catalogue_rows(self.db),
+                                     never_link=forbidden_pairs(self.db))
 
     def close_spider(self, spider=None):
         if self.db is not None:
@@ -91,35 +88,35 @@ class CoursePipeline:
 
     def store_page(self, page: FetchedPage) -> dict:
         site = self.registry.get(page.site)
-        facts = extract_course_facts(page.body, page.url, encoding=page.encoding)
-        terms = self.terms.found_in(f"{facts.get('title') or ''}\n{facts.get('text') or ''}")
+        canonical = page.canonical_url or page.url
+        analysis = self.analyser.analyse(page.body, page.url, encoding=page.encoding, site=site,
+                                         canonical_url=canonical)
+        facts = analysis.facts
         page_row = {
             "url": page.url, "site": site.key, "run_id": self.run_id, "fetched_at": page.fetched_at,
             "status": page.status, "content_type": page.content_type, "content_hash": content_hash(page.body),
             "archive_record": page.archive_record, "page_kind": facts.get("page_kind"),
-            "is_course": 1 if facts.get("is_course") else 0,
+            "is_course": 1 if analysis.is_course else 0,
             "error": "; ".join(facts.get("errors") or []) or None,
         }
-        summary = {"url": page.url, "site": site.key, "is_course": bool(facts.get("is_course")),
+        summary = {"url": page.url, "site": site.key, "is_course": analysis.is_course,
                    "title": facts.get("title"), "scope": None, "candidate_id": None}
+        # One transaction per page: a killed crawl leaves whole pages or none.
         with self.db.atomic():
-            if facts.get("is_course"):
+            if analysis.is_course:
+                category = analysis.verdict["category"]
                 self.stats.inc_value("courses/found")
-                verdict = scope_rules.classify(facts)
-                self.stats.inc_value(f"courses/{verdict['category']}")
-                if verdict["category"] in IN_SCOPE:
+                self.stats.inc_value(f"courses/{category}")
+                if category in IN_SCOPE:
                     self.stats.inc_value("courses/in_scope")
-                canonical = page.canonical_url or page.url
-                match = self.matcher.best(facts.get("title") or "", site.name, url=canonical,
-                                          awards=facts.get("awards"))
-                if match and match["decision"] == "duplicate":
+                if analysis.match and analysis.match["decision"] == "duplicate":
                     self.stats.inc_value("courses/matched")
                 candidate_id = upsert_candidate(
-                    self.db, candidate_row(page, facts, verdict, match, site, terms), self.run_id, page.fetched_at
+                    self.db, candidate_row(analysis, canonical, page.urls), self.run_id, page.fetched_at
                 )
-                if match:
-                    record_match(self.db, candidate_id, match, self.run_id)
+                if analysis.match:
+                    record_match(self.db, candidate_id, analysis.match, self.run_id)
                 page_row["candidate_id"] = candidate_id
-                summary.update(scope=verdict["category"], candidate_id=candidate_id)
+                summary.update(scope=category, candidate_id=candidate_id)
             record_page(self.db, page_row)
         return summary

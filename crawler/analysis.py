@@ -1,0 +1,79 @@
+"""One page through the stages: extract → judge → match. Shared by the crawl, `explain` and re-scoring."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import scope_rules
+from crawler.extract import extract_course_facts
+from crawler.matching import Matcher, ProviderResolver
+from crawler.registry import Registry, Site
+from crawler.terms import SearchTerms
+
+logger = logging.getLogger(__name__)
+
+@dataclass
+class Analysis:
+    url: str
+    site: Site | None
+    facts: dict
+    verdict: dict
+    match: dict | None
+    search_terms: list[str]
+
+    @property
+    def is_course(self) -> bool:
+        return bool(self.facts.get("is_course"))
+
+    def as_explain_json(self) -> dict:
+        facts = self.facts
+        return {
+            "url": self.url,
+            "title": facts.get("title"),
+            "provider": self.site.name if self.site else None,
+            "is_course": self.is_course,
+            "page_kind": facts.get("page_kind"),
+            "awards": facts.get("awards") or [],
+            "fheq_level": facts.get("fheq_level"),
+            "credits": facts.get("credits"),
+            "modes": facts.get("modes") or [],
+            "duration": facts.get("duration"),
+            "duration_months": facts.get("duration_months") or {"full-time": None, "part-time": None},
+            "fees": facts.get("fees"),
+            "fee_amounts": facts.get("fee_amounts") or [],
+            "entry_requirements": facts.get("entry_requirements"),
+            "degree_class": facts.get("degree_class"),
+            "work_experience": facts.get("work_experience"),
+            "requires_registration": facts.get("requires_registration"),
+            "regulators": facts.get("regulators") or [],
+            "topics": facts.get("topics") or [],
+            "start_dates": facts.get("start_dates") or [],
+            "search_terms": self.search_terms,
+            "scope": self.verdict,
+            "match": self.match,
+            "sources": facts.get("sources") or {},
+            "errors": facts.get("errors") or [],
+        }
+
+
+class PageAnalyser:
+    def __init__(self, registry: Registry, terms: SearchTerms, catalogue: list[dict],
+                 never_link: set | None = None):
+        self.registry = registry
+        self.terms = terms
+        self.matcher = Matcher(catalogue, ProviderResolver.from_registry(registry), never_link=never_link or set())
+
+    def analyse(self, body: bytes | str, url: str, encoding: str | None = None, site: Site | None = None,
+                canonical_url: str | None = None) -> Analysis:
+        site = site or self.registry.site_for_url(url)
+        facts = extract_course_facts(body, url, encoding=encoding)
+        terms = self.terms.found_in(f"{facts.get('title') or ''}\n{facts.get('text') or ''}")
+        # The scope rules give non-course pages their own verdict and reason.
+        verdict = scope_rules.classify(facts)
+        if not facts.get("is_course"):
+            return Analysis(url, site, facts, verdict, None, terms)
+        provider = site.name if site else ""
+        match = self.matcher.best(facts.get("title") or "", provider, url=canonical_url or url,
+                                  awards=facts.get("awards"))
+        return Analysis(url, site, facts, verdict, match, terms)

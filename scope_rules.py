@@ -1,0 +1,426 @@
+"""Scope filter: is a course page in the 2014 study's scope, and is improvement its core or a topic?
+
+The study kept a programme only if it was "specifically health or social care
+focused" and "explicitly supported clinical academic careers and/or development
+in relation to the sciences of quality and improvement". It then split kept
+courses into those focused completely on improvement (table 3, `core`) and those
+where improvement is a topic or work-based project (table 4, `related`).
+
+The term lists and their weights live in data/scope_terms.yaml, one commented
+list per kind of evidence, so an analyst can change a verdict by editing a list.
+The thresholds that turn evidence into a verdict are the named constants below;
+their values come from bench/bench_scope.py over tests/fixtures/scope/.
+
+Public entry points: classify(facts), link_priority(url, anchor_text),
+explain_reasons(verdict), load_scope_rules(path).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+TERMS_FILE = Path(__file__).resolve().parent / "data" / "scope_terms.yaml"
+
+FIELDS = ("title", "summary", "topics", "entry_requirements", "text")
+ROLES = ("mask", "health", "focus", "related", "other_setting", "penalty", "pre_registration")
+CATEGORIES = ("core", "related", "out")
+
+# --- Thresholds. Values chosen on bench/bench_scope.py (labelled set and the report's
+# tables 3 and 4); the comment on each says what the number means there.
+
+# Health evidence needed to call the setting health or social care: one health word in
+# the summary (1.0 x 2.0), or in the title; body text alone needs four distinct words,
+# so a mega-menu entry "Nursing | Public Health" on a computing page is not enough.
+# Bench: 3.0 drops labelled recall to 0.94 and report placement from 45 to 42 of 49.
+HEALTH_MIN = 2.0
+
+# Improvement evidence (focus + related - penalty) needed for core or related: one
+# related phrase in the summary (1.5 x 2.0) passes; a single phrase deep in body text
+# (at most 3.0 x 0.5) does not. Bench: 4.0 places 2 fewer report courses, 5.0 also
+# loses labelled recall; 2.0 scores the same but would let two body-text words through.
+IN_SCOPE_MIN = 3.0
+
+# Focus evidence outside the body text needed for core when the title alone does not
+# decide: one focus phrase in the summary (3.0 x 2.0). Core also needs focus >= related
+# ("focused completely on improvement"). Bench: 9.0 places one fewer table 3 course.
+CORE_MIN = 6.0
+
+# At most this many distinct phrases of one list count per field, so a page repeating
+# its keywords or a long list of titles cannot run up the score.
+DISTINCT_CAP = 3
+
+# Body text beyond this is not read: the extractor caps text already, and the opening
+# of a course page carries its description.
+TEXT_SCAN_CHARS = 20_000
+
+# A "page" naming this many awards (MSc, PgCert...) at a density of one in every
+# LISTING_WORDS_PER_AWARD words is a list of courses, not a course. A real multi-award
+# course page names its awards a handful of times.
+LISTING_AWARD_MENTIONS = 40
+LISTING_WORDS_PER_AWARD = 12
+
+# Share of common English words below which text with no matches is reported as
+# probably not English (English prose runs at 25-40%).
+ENGLISH_STOPWORD_SHARE = 0.08
+
+# At most this many reasons are returned, decision first.
+MAX_REASONS = 40
+
+# --- link_priority scale (Scrapy request priority; higher is fetched sooner).
+# Range LINK_PRIORITY_MIN..LINK_PRIORITY_MAX; 0 is a neutral link.
+LINK_PRIORITY_MIN = -10
+LINK_PRIORITY_MAX = 20
+LINK_COURSE_PATH = 4  # URL path looks like a course, module, CPD or fellowship page
+LINK_FOCUS_WORDS = 8  # improvement-focus words in URL or anchor
+LINK_RELATED_WORDS = 4  # evidence / clinical academic / leadership words
+LINK_HEALTH_WORDS = 3  # health or social care words
+LINK_OTHER_SETTING = -3  # another setting's words and no health words
+LINK_NON_COURSE_PATH = -6  # news, events, people, research, jobs, about, search...
+
+_COURSE_PATH = re.compile(
+    r"/(?:courses?|study|postgraduate|undergraduate|programmes?|programs?|cpd|"
+    r"short-courses?|modules?|fellowships?|training|masters?|msc|mres|pgcert|pgdip|"
+    r"prospectus|course-finder)(?:[/\-_.?#]|$)"
+)
+_NON_COURSE_PATH = re.compile(
+    r"/(?:news|events?|blogs?|people|staff|profiles?|research|publications?|jobs|"
+    r"vacancies|careers|about(?:-us)?|contact(?:-us)?|privacy|cookies?|accessibility|"
+    r"login|sign-in|search|accommodation|alumni|press|media|podcasts?)(?:[/?#]|$)"
+)
+_DEAD_END_LINK = re.compile(
+    r"^(?:mailto:|tel:|javascript:)|\.(?:pdf|jpe?g|png|gif|svg|docx?|xlsx?|pptx?|zip|mp[34])(?:[?#]|$)"
+)
+
+_AWARD_WORDS = re.compile(
+    r"\b(?:MSc|MA|MRes|MPhil|MPH|MBA|PhD|PgCert|PgDip|PGCert|PGDip|BSc|BA|LLM|MEng|FdSc|FdA)\b"
+)
+_WORDS = re.compile(r"[^\W\d_]+")
+_ENGLISH_STOPWORDS = frozenset(
+    "the and of to in for with on is are you your this that from by as at or be will our".split()
+)
+
+
+class ScopeRulesError(ValueError):
+    """The scope term file or one of its lists is invalid; the message names file, entry and problem."""
+
+    def __init__(self, path: Path | str, entry: str, problem: str):
+        self.path, self.entry, self.problem = str(path), entry, problem
+        super().__init__(f"{path}: {entry}: {problem}")
+
+
+@dataclass(frozen=True)
+class TermList:
+    name: str
+    role: str
+    weight: float
+    purpose: str
+    terms: tuple[str, ...]
+    only_in: tuple[str, ...]
+    pattern: re.Pattern = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class ScopeRules:
+    path: str
+    field_weights: dict
+    lists: tuple[TermList, ...]
+    mask: re.Pattern | None = field(repr=False, compare=False)
+    # One pattern per role, for link_priority's single pass over URL and anchor text.
+    link_patterns: dict = field(repr=False, compare=False)
+
+    def of_role(self, role: str) -> tuple[TermList, ...]:
+        return tuple(t for t in self.lists if t.role == role)
+
+
+def _phrase_pattern(phrase: str) -> str:
+    # Sites write "evidence-based", "evidence based" and "evidence–based" alike;
+    # URLs write "quality-improvement". "*" is the analyst's stem wildcard.
+    words = [w for w in re.split(r"[\s\-\u2010-\u2015]+", phrase.strip()) if w]
+    parts = [re.escape(w).replace(r"\*", r"\w*") for w in words]
+    body = r"[\s\-\u2010-\u2015_]*".join(parts)
+    if not phrase.endswith("*"):
+        body += r"(?:s|es)?"
+    return body
+
+
+def _compile_terms(terms) -> re.Pattern:
+    # Longest first, so "mental health" is reported rather than "health" inside it.
+    # Phrases are grouped by their first two letters: a flat alternation of a hundred
+    # phrases is tried in full at every position of the text, a grouped one is not.
+    groups: dict[str, list[str]] = {}
+    for term in sorted({t.strip() for t in terms}, key=len, reverse=True):
+        head = term[:2].lower()
+        if len(head) == 2 and head.isalpha():
+            groups.setdefault(head, []).append(_phrase_pattern(term)[2:])
+        else:
+            groups.setdefault("", []).append(_phrase_pattern(term))
+    alternatives = [
+        head + "(?:" + "|".join(rests) + ")" if head else "|".join(rests) for head, rests in groups.items()
+    ]
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
+
+
+def load_scope_rules(path: str | Path | None = None) -> ScopeRules:
+    """Read and validate the scope term file; raises ScopeRulesError naming the bad entry."""
+    path = Path(path) if path else TERMS_FILE
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScopeRulesError(path, "file", "not found") from None
+    except yaml.YAMLError as exc:
+        raise ScopeRulesError(path, "file", f"not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ScopeRulesError(path, "file", "expected a mapping with 'field_weights' and 'lists'")
+
+    weights = raw.get("field_weights")
+    if not isinstance(weights, dict) or set(weights) != set(FIELDS):
+        raise ScopeRulesError(path, "field_weights", f"needs exactly the fields {', '.join(FIELDS)}")
+    for name, value in weights.items():
+        if not isinstance(value, (int, float)) or value < 0:
+            raise ScopeRulesError(path, f"field_weights.{name}", "must be a number >= 0")
+
+    lists_raw = raw.get("lists")
+    if not isinstance(lists_raw, dict) or not lists_raw:
+        raise ScopeRulesError(path, "lists", "expected a non-empty mapping of list name to list")
+    lists = []
+    for name, spec in lists_raw.items():
+        entry = f"lists.{name}"
+        if not isinstance(spec, dict):
+            raise ScopeRulesError(path, entry, "expected a mapping with role, purpose and terms")
+        role = spec.get("role")
+        if role not in ROLES:
+            raise ScopeRulesError(path, entry, f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        purpose = spec.get("purpose")
+        if not isinstance(purpose, str) or not purpose.strip():
+            raise ScopeRulesError(path, entry, "needs a one-line 'purpose'")
+        terms = spec.get("terms")
+        if not isinstance(terms, list) or not terms or not all(isinstance(t, str) and t.strip() for t in terms):
+            raise ScopeRulesError(path, entry, "'terms' must be a non-empty list of phrases")
+        weight = spec.get("weight", 1.0)
+        if not isinstance(weight, (int, float)) or weight < 0:
+            raise ScopeRulesError(path, entry, "'weight' must be a number >= 0")
+        only_in = spec.get("only_in", list(FIELDS))
+        if not isinstance(only_in, list) or not set(only_in) <= set(FIELDS) or not only_in:
+            raise ScopeRulesError(path, entry, f"'only_in' must list fields from {', '.join(FIELDS)}")
+        lists.append(
+            TermList(name, role, float(weight), purpose.strip(), tuple(terms), tuple(only_in), _compile_terms(terms))
+        )
+
+    masks = [t for tl in lists if tl.role == "mask" for t in tl.terms]
+    link_patterns = {
+        role: _compile_terms([t for tl in lists if tl.role == role for t in tl.terms])
+        for role in ("health", "focus", "related", "other_setting")
+        if any(tl.role == role for tl in lists)
+    }
+    return ScopeRules(
+        path=str(path),
+        field_weights={k: float(v) for k, v in weights.items()},
+        lists=tuple(lists),
+        mask=_compile_terms(masks) if masks else None,
+        link_patterns=link_patterns,
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_rules(path: str) -> ScopeRules:
+    return load_scope_rules(path)
+
+
+def default_rules() -> ScopeRules:
+    """The rules from TERMS_FILE, loaded once per path."""
+    return _cached_rules(str(TERMS_FILE))
+
+
+def _as_text(value) -> str:
+    """A fact value as plain text: strings as they are, lists joined, anything else ignored."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple)):
+        return " ; ".join(v for v in (_as_text(item) for item in value) if v)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
+def _reason(rule: str, phrase: str, where: str) -> dict:
+    return {"rule": rule, "phrase": phrase, "where": where}
+
+
+def _verdict(category: str, score: float, decision: dict, found: list[dict]) -> dict:
+    reasons = [decision, *found][:MAX_REASONS]
+    return {"category": category, "score": round(max(score, 0.0), 2), "reasons": reasons}
+
+
+def _non_course_reason(facts: dict) -> dict | None:
+    page_kind = facts.get("page_kind")
+    if facts.get("is_course") is False:
+        return _reason("not_a_course_page", f"is_course=False, page_kind={page_kind}", "page")
+    if page_kind not in (None, "", "course"):
+        return _reason("not_a_course_page", f"page_kind={page_kind}", "page")
+    return None
+
+
+def _looks_like_listing(text: str) -> int:
+    """Number of award names when the text reads like a list of course titles, else 0."""
+    awards = len(_AWARD_WORDS.findall(text))
+    if awards < LISTING_AWARD_MENTIONS:
+        return 0
+    words = len(_WORDS.findall(text))
+    return awards if words <= awards * LISTING_WORDS_PER_AWARD else 0
+
+
+def _english_share(text: str) -> float:
+    words = _WORDS.findall(text[:5000].lower())
+    if not words:
+        return 0.0
+    return sum(w in _ENGLISH_STOPWORDS for w in words) / len(words)
+
+
+def _evidence(rules: ScopeRules, fields: dict) -> tuple[dict, dict, list[dict]]:
+    """Score every list over every field: (score by list, score by list and field, reasons)."""
+    by_list: dict[str, float] = {}
+    by_list_field: dict[tuple[str, str], float] = {}
+    reasons: list[dict] = []
+    for term_list in rules.lists:
+        if term_list.role == "mask":
+            continue
+        total = 0.0
+        for where in term_list.only_in:
+            text = fields[where]
+            if not text:
+                continue
+            phrases: dict[str, None] = {}
+            for match in term_list.pattern.finditer(text):
+                phrases.setdefault(match.group(0).lower(), None)
+                if len(phrases) >= DISTINCT_CAP:
+                    break
+            if not phrases:
+                continue
+            score = term_list.weight * rules.field_weights[where] * len(phrases)
+            by_list_field[(term_list.name, where)] = score
+            total += score
+            reasons.extend(_reason(term_list.name, phrase, where) for phrase in phrases)
+        if total:
+            by_list[term_list.name] = total
+    return by_list, by_list_field, reasons
+
+
+def classify(facts: dict, rules: ScopeRules | None = None) -> dict:
+    """Judge one page's facts: {"category": core|related|out, "score": float, "reasons": [...]}."""
+    rules = rules or default_rules()
+    if not isinstance(facts, dict):
+        return _verdict("out", 0.0, _reason("no_facts", type(facts).__name__, "page"), [])
+
+    fields = {name: _as_text(facts.get(name)) for name in FIELDS}
+    fields["text"] = fields["text"][:TEXT_SCAN_CHARS]
+    if rules.mask is not None:
+        fields = {name: rules.mask.sub(" ", value) for name, value in fields.items()}
+
+    by_list, by_list_field, found = _evidence(rules, fields)
+
+    def role_total(role: str, where: tuple[str, ...] = FIELDS) -> float:
+        return sum(
+            by_list_field.get((t.name, w), 0.0) for t in rules.of_role(role) for w in where
+        )
+
+    health = role_total("health")
+    focus = role_total("focus")
+    related = role_total("related")
+    penalty = role_total("penalty")
+    evidence = max(focus + related - penalty, 0.0)
+
+    if not any(fields.values()):
+        return _verdict("out", 0.0, _reason("empty_page", "no title, summary or text", "page"), [])
+
+    non_course = _non_course_reason(facts)
+    if non_course:
+        return _verdict("out", evidence, non_course, found)
+
+    listed_awards = _looks_like_listing(fields["text"])
+    if listed_awards:
+        return _verdict("out", evidence, _reason("list_of_courses", f"{listed_awards} award names", "text"), found)
+
+    if health < HEALTH_MIN:
+        if not found and _english_share(" ".join(fields.values())) < ENGLISH_STOPWORD_SHARE:
+            return _verdict("out", 0.0, _reason("not_english", "no English scope terms; text not English", "page"), [])
+        return _verdict(
+            "out", evidence, _reason("no_health_setting", f"health {health:.1f} < {HEALTH_MIN}", "page"), found
+        )
+
+    other = {t.name: by_list[t.name] for t in rules.of_role("other_setting") if t.name in by_list}
+    if other:
+        main_other = max(other, key=other.get)
+        if sum(other.values()) >= health:
+            return _verdict(
+                "out",
+                evidence,
+                _reason("other_setting", f"{main_other} {sum(other.values()):.1f} >= health {health:.1f}", "page"),
+                found,
+            )
+
+    title_focus = role_total("focus", ("title",))
+    pre_registration = role_total("pre_registration")
+    if pre_registration and not title_focus:
+        return _verdict(
+            "out", evidence, _reason("pre_registration", "leads to first registration; improvement only a module", "page"), found
+        )
+
+    if evidence < IN_SCOPE_MIN:
+        rule = "near_miss_context" if penalty else "too_little_improvement_evidence"
+        return _verdict(
+            "out",
+            evidence,
+            _reason(rule, f"focus {focus:.1f} + related {related:.1f} - penalty {penalty:.1f} < {IN_SCOPE_MIN}", "page"),
+            found,
+        )
+
+    # "Focused completely on improvement": focus evidence where the course team
+    # describes the course (not the body text) outweighs the topic-level evidence.
+    # The report's own test was "improvement or innovation in the title": a title
+    # whose improvement words outweigh its leadership or evidence words decides.
+    strong_focus = focus - role_total("focus", ("text",))
+    title_related = role_total("related", ("title",))
+    if (title_focus and title_focus >= title_related) or (strong_focus >= CORE_MIN and strong_focus >= related):
+        decision = _reason("improvement_is_the_focus", f"focus {strong_focus:.1f} >= related {related:.1f}", "page")
+        return _verdict("core", evidence, decision, found)
+    decision = _reason("improvement_is_a_topic", f"focus {strong_focus:.1f}, related {related:.1f}", "page")
+    return _verdict("related", evidence, decision, found)
+
+
+def link_priority(url: str, anchor_text: str = "", rules: ScopeRules | None = None) -> int:
+    """Scrapy priority for a link, LINK_PRIORITY_MIN..LINK_PRIORITY_MAX: higher for likely in-scope courses."""
+    url = (url or "").lower()
+    if _DEAD_END_LINK.search(url):
+        return LINK_PRIORITY_MIN
+    patterns = (rules or default_rules()).link_patterns
+    words = f"{url} {anchor_text or ''}"
+    priority = 0
+    if _COURSE_PATH.search(url):
+        priority += LINK_COURSE_PATH
+    if _NON_COURSE_PATH.search(url):
+        priority += LINK_NON_COURSE_PATH
+    health = "health" in patterns and patterns["health"].search(words) is not None
+    if "focus" in patterns and patterns["focus"].search(words):
+        priority += LINK_FOCUS_WORDS
+    elif "related" in patterns and patterns["related"].search(words):
+        priority += LINK_RELATED_WORDS
+    if health:
+        priority += LINK_HEALTH_WORDS
+    elif "other_setting" in patterns and patterns["other_setting"].search(words):
+        priority += LINK_OTHER_SETTING
+    return max(LINK_PRIORITY_MIN, min(LINK_PRIORITY_MAX, priority))
+
+
+def explain_reasons(verdict: dict, limit: int = 8) -> str:
+    """One line for a maintainer: category, score and the reasons that fired."""
+    reasons = verdict.get("reasons") or []
+    parts = [f"{r.get('rule')} '{r.get('phrase')}' in {r.get('where')}" for r in reasons[:limit]]
+    more = f"; +{len(reasons) - limit} more" if len(reasons) > limit else ""
+    return f"{verdict.get('category')} (score {verdict.get('score', 0.0):.1f}): " + "; ".join(parts) + more

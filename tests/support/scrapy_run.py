@@ -1,0 +1,17 @@
+"""Run the project's scrapy commands the way a user does: as a subprocess from the project root."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from crawler.paths import PROJECT_ROOT
+
+
+def run_scrapy(*args: str, timeout: int = 300, env: dict | None = None) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "scrapy", *args]
+    return subprocess.run(
+        command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+    )
