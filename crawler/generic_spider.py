@@ -14,7 +14,8 @@ from datetime import datetime, timezone
 from urllib.parse import quote_plus, urljoin, urlsplit, urlunsplit
 
 from scrapy import Request
-from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse, Response
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spiders import SitemapSpider
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
@@ -87,11 +88,8 @@ class GenericCourseSpider(SitemapSpider):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.link_extractor = LinkExtractor(
-            allow_domains=list(self.site.allowed_domains),
-            deny_extensions=SKIP_EXTENSIONS,
-            unique=True,
-        )
+        # Domains are checked in wants_url (by host, so a port does not matter).
+        self.link_extractor = LinkExtractor(deny_extensions=SKIP_EXTENSIONS, unique=True)
         self._seen_robots: set[str] = set()
 
     # -- discovery -------------------------------------------------------
@@ -126,8 +124,7 @@ class GenericCourseSpider(SitemapSpider):
             stats.inc_value(f"discovery/{response.meta.get('discovery', 'sitemap')}_missing")
             return
         if response.url.endswith("/robots.txt"):
-            for url in sitemap_urls_from_robots(response.text if isinstance(response, TextResponse) else response.body,
-                                                base_url=response.url):
+            for url in sitemap_urls_from_robots(response.body, base_url=response.url):
                 stats.inc_value("discovery/robots_sitemaps")
                 yield Request(url, callback=self.parse_sitemap, priority=PRIORITY_SITEMAP,
                               meta={"discovery": "sitemap"}, errback=self.on_error)
@@ -196,7 +193,7 @@ class GenericCourseSpider(SitemapSpider):
             encoding=getattr(response, "encoding", None),
             fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             urls=urls,
-            canonical_url=page_canonical or canonical_url(response.url),
+            canonical_url=page_canonical or self.page_key(response.url),
             archive_record=response.meta.get("archive_record"),
             depth=response.meta.get("depth", 0),
         )
@@ -218,6 +215,8 @@ class GenericCourseSpider(SitemapSpider):
     def wants_url(self, url: str, anchor_text: str) -> bool:
         """Follow a link that matches the site's course patterns or looks in scope."""
         site = self.site
+        if not site.owns_host(urlsplit(url).hostname or ""):
+            return False
         if any(p.search(url) for p in site.avoid):
             return False
         if any(p.search(url) for p in site.follow):
@@ -226,6 +225,10 @@ class GenericCourseSpider(SitemapSpider):
             return True
         return scope_rules.link_priority(url, anchor_text) >= FOLLOW_MIN_PRIORITY
 
+    def page_key(self, url: str) -> str:
+        """The canonical form of a page URL; a site whose URLs carry session or view parameters overrides it."""
+        return canonical_url(url)
+
     def _declared_canonical(self, response: HtmlResponse) -> str | None:
         href = response.xpath("//link[@rel='canonical']/@href").get()
         if not href:
@@ -233,17 +236,22 @@ class GenericCourseSpider(SitemapSpider):
         url = urljoin(response.url, href.strip())
         host = urlsplit(url).hostname or ""
         # A canonical link may only name a page of the same site.
-        return canonical_url(url) if self.site.owns_host(host) else None
+        return self.page_key(url) if self.site.owns_host(host) else None
 
     def on_error(self, failure):
         request = failure.request
         response = getattr(failure.value, "response", None)
         if response is not None and "missing" in response.flags:
             return  # not in the replayed archive; counted as archive/replay_missing
-        if response is not None:
-            reason = f"http_{response.status}"
-        else:
-            reason = failure.value.__class__.__name__
+        if failure.check(IgnoreRequest):
+            return  # robots.txt or a cap said no; Scrapy counts it (robotstxt/forbidden)
+        reason = f"http_{response.status}" if response is not None else failure.value.__class__.__name__
+        discovery = request.meta.get("discovery")
+        if discovery in ("robots", "search", "home") or (discovery == "sitemap" and response is not None):
+            # A site without robots.txt, a search page or a sitemap is not broken; count it apart.
+            self.crawler.stats.inc_value(f"discovery/{discovery}_{reason}")
+            logger.info("Discovery page unavailable (%s): %s", reason, request.url)
+            return
         self.crawler.stats.inc_value(f"errors/{reason}")
         logger.warning("Request failed (%s): %s", reason, request.url)
 

@@ -10,7 +10,7 @@ from crawler.items import FetchedPage
 from crawler.registry import load_registry
 from crawler.runlog import run_id_for
 from crawler.storage import (
-    catalogue_rows, content_hash, forbidden_pairs, open_db, record_match, record_page, upsert_candidate,
+    add_candidate_urls, catalogue_rows, content_hash, forbidden_pairs, open_db, record_match, record_page, upsert_candidate,
 )
 from crawler.terms import load_terms
 
@@ -78,8 +78,11 @@ class CoursePipeline:
                                      never_link=forbidden_pairs(self.db))
 
     def close_spider(self, spider=None):
-        if self.db is not None:
-            self.db.conn.close()
+        if self.db is None:
+            return
+        for target, old_urls in getattr(self.crawler, "redirect_aliases", {}).items():
+            add_candidate_urls(self.db, target, sorted(old_urls))
+        self.db.conn.close()
 
     def process_item(self, item, spider=None):
         if not isinstance(item, FetchedPage):

@@ -47,6 +47,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Sits next to the downloader so it records and replays raw responses, and
     # robots.txt, redirects, retries and decompression behave as they did live.
     "crawler.archive.ArchiveMiddleware": 950,
+    # Just outside RedirectMiddleware (600), so it sees every 3xx.
+    "crawler.redirects.RedirectAliasMiddleware": 610,
 }
 
 ITEM_PIPELINES = {

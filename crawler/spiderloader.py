@@ -15,7 +15,11 @@ def spider_class_for(site: Site) -> type[GenericCourseSpider]:
     """The generic spider, or the site's own subclass from spiders/<name>.py."""
     base = GenericCourseSpider
     if site.spider:
-        module = importlib.import_module(f"spiders.{site.spider}")
+        try:
+            module = importlib.import_module(f"spiders.{site.spider}")
+        except ImportError as exc:
+            raise RegistryError("data/sites.yaml", f"site {site.key!r}",
+                                f"spider module spiders/{site.spider}.py cannot be imported: {exc}") from None
         subclasses = [
             obj for obj in vars(module).values()
             if inspect.isclass(obj) and issubclass(obj, GenericCourseSpider) and obj is not GenericCourseSpider

@@ -16,6 +16,7 @@ from pathlib import Path
 import sqlite_utils
 
 from crawler.paths import project_path
+from crawler.review_schema import migrate_review
 
 # How long a writer waits for another to finish before "database is locked".
 BUSY_TIMEOUT_MS = 30_000
@@ -129,6 +130,7 @@ CREATE TABLE IF NOT EXISTS matches (
 # Each migration takes the schema from version N-1 to N; append, never edit.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     lambda db: db.executescript(SCHEMA_V1),
+    migrate_review,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -266,6 +268,18 @@ def upsert_candidate(db, row: dict, run_id: int | None, seen_at: str | None = No
     if len(merged) != len(json.loads(known_urls or "[]")):
         db.execute("UPDATE candidates SET urls = ? WHERE id = ?", [_json(merged), candidate_id])
     return candidate_id
+
+
+def add_candidate_urls(db, canonical_url: str, urls: list[str]) -> bool:
+    """Add URLs (old addresses that redirect here) to a candidate; False if there is no such candidate."""
+    row = db.execute("SELECT id, urls FROM candidates WHERE canonical_url = ?", [canonical_url]).fetchone()
+    if row is None:
+        return False
+    known = json.loads(row[1] or "[]")
+    merged = list(dict.fromkeys([*known, *urls]))
+    if merged != known:
+        db.execute("UPDATE candidates SET urls = ? WHERE id = ?", [_json(merged), row[0]])
+    return True
 
 
 def record_match(db, candidate_id: int, match: dict, run_id: int | None, signals: dict | None = None) -> None:

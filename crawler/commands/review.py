@@ -1,0 +1,99 @@
+"""`scrapy review`: the review server, Datasette on the crawl database (docs/review.md)."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+
+from crawler.paths import project_path
+from crawler.review import DEFAULT_HOST, DEFAULT_PORT, datasette_args, review_metadata, reviewer_accounts
+from crawler.storage import open_db
+
+EXIT_CONFIG = 2
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False
+
+    def syntax(self):
+        return "[options]"
+
+    def short_desc(self):
+        return "Start the review server (Datasette) on the crawl database"
+
+    def long_desc(self):
+        return ("Serves the crawl database with Datasette for maintainers to review candidates. Anyone can read; "
+                "decisions need a signed-in reviewer: one account per REVIEW_PASSWORD_HASH_<NAME> environment "
+                "variable (make one with --hash-password NAME), or --root for a single maintainer. "
+                "See docs/review.md.")
+
+    def add_options(self, parser):
+        super().add_options(parser)
+        parser.add_argument("--db", default="", metavar="PATH", help="SQLite database (default: setting DATABASE)")
+        parser.add_argument("--host", default=DEFAULT_HOST,
+                            help=f"address to listen on (default {DEFAULT_HOST}: this machine only)")
+        parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+        parser.add_argument("--root", action="store_true",
+                            help="print a sign-in link for the single maintainer account 'root'")
+        parser.add_argument("--hash-password", default="", metavar="NAME",
+                            help="ask for a reviewer's password and print the environment variable to set")
+
+    def process_options(self, args, opts):
+        super().process_options(args, opts)
+        if opts.db:
+            self.settings.set("DATABASE", opts.db, priority="cmdline")
+
+    def run(self, args, opts):
+        if args:
+            raise UsageError("review takes no positional arguments; use --db PATH")
+        if opts.hash_password:
+            print(hash_password_line(opts.hash_password, getpass.getpass("Password: ")))
+            return
+        path = project_path(self.settings.get("DATABASE"))
+        if not path.is_file():
+            print(f"configuration error: database {path} not found (run `scrapy crawlall` first, or use --db)",
+                  file=sys.stderr)
+            self.exitcode = EXIT_CONFIG
+            return
+        # Bring the schema up to date (views, triggers, search) and leave the file in WAL mode,
+        # so a crawl and the server can write at the same time.
+        open_db(path).conn.close()
+        accounts = reviewer_accounts(os.environ)
+        if not accounts and not opts.root:
+            print("note: no reviewer accounts (REVIEW_PASSWORD_HASH_<NAME>) and no --root: read-only for everyone",
+                  file=sys.stderr)
+        with tempfile.TemporaryDirectory(prefix="review-") as tmp:
+            metadata_path = Path(tmp) / "metadata.json"
+            metadata = review_metadata(path.stem, os.environ)
+            metadata_path.write_text(json.dumps(metadata, indent=2), encoding="utf-8")
+            self.exitcode = serve(datasette_args(path, metadata_path, opts.host, opts.port, opts.root))
+
+
+def hash_password_line(name: str, password: str) -> str:
+    """The `export` line that gives reviewer `name` an account."""
+    from datasette_auth_passwords.utils import hash_password
+
+    if not name.replace("_", "").isalnum():
+        raise UsageError("reviewer names are letters, digits and underscores")
+    if not password:
+        raise UsageError("empty password")
+    return f"export REVIEW_PASSWORD_HASH_{name.upper()}='{hash_password(password)}'"
+
+
+def serve(args: list[str]) -> int:
+    """Run Datasette in this process until it is stopped; returns an exit status."""
+    from datasette.cli import cli
+
+    try:
+        cli.main(args=args, prog_name="datasette", standalone_mode=False)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0

@@ -1,0 +1,516 @@
+"""Course facts from one HTML page: schema.org data first, then labelled key facts, then the text.
+
+``extract_course_facts`` is pure (no Scrapy types, no clock, no network) and never
+raises: a fact it cannot read is None or empty and the reason is in ``errors``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from crawler import pagetext
+from crawler.facts import awards as award_rules
+from crawler.facts import dates, durations, entry, fees, levels, modes, pagekind, titles
+from crawler.facts.keyfacts import KeyFacts, label_name, read_keyfacts
+from crawler.facts.structured import StructuredCourse, StructuredData, read_structured
+
+log = logging.getLogger(__name__)
+
+FACT_KEYS = (
+    "url", "title", "is_course", "page_kind", "awards", "fheq_level", "credits", "modes", "duration",
+    "duration_months", "fees", "fee_amounts", "free", "stipend", "entry_requirements", "degree_class",
+    "work_experience", "requires_registration", "regulators", "topics", "start_dates", "summary", "text",
+    "sources", "errors",
+)
+# Facts whose absence on a course page is reported in ``errors``.
+REPORTED_FACTS = ("title", "awards", "fheq_level", "credits", "modes", "duration", "fees",
+                  "entry_requirements", "start_dates", "topics", "summary")
+
+# A summary longer than this is cut at a sentence end: it is a preview, not the page.
+MAX_SUMMARY_CHARS = 600
+# Paragraphs shorter than this are captions or buttons, not a description.
+MIN_SUMMARY_PARAGRAPH = 60
+# Running text searched for awards when no title, key fact or schema names one.
+AWARD_TEXT_WINDOW = 1500
+MAX_TOPICS = 40
+MAX_TOPIC_CHARS = 100
+MAX_ENTRY_CHARS = 2000
+
+_SENTENCES = re.compile(r"[^.!?\n]+[.!?]?")
+_FEE_LINE = re.compile(r"\b(?:fees?|costs?|price|tuition|pay|charge)\b", re.I)
+_DURATION_CONTEXT = re.compile(
+    r"\bfull[\s-]?time\b|\bpart[\s-]?time\b|\blasts?\b|\btakes?\b|\bruns?\s+(?:for|over)\b|\bduration\b|\bover\s+(?:a\s+period\s+of\s+)?(?:\d|one|two|three|four|five|six|twelve|eighteen)"
+    r"|\bcomplete(?:d)?\s+(?:in|within|over)\b|\bspread\s+over\b|\bcourse\s+length\b|\bis\s+an?\s+(?:\d|one|two|three|four|five|six)[\w-]*\s+(?:day|week|month|year)", re.I)
+_ENTRY_SENTENCE = re.compile(
+    r"\b(?:applicants|candidates|you)\s+(?:must|should|will\s+(?:normally\s+)?need\s+to|need\s+to|are\s+expected\s+to)\s+(?:have|hold|be|possess|demonstrate|provide)\b"
+    r"|\bentry\s+(?:requirements?|criteria)\b|\bopen\s+to\s+(?:all|any|registered|qualified|nurses|doctors|health|healthcare|clinicians|staff|those|anyone)\b|\bto\s+be\s+eligible\b|\beligib(?:le|ility)\b",
+    re.I,
+)
+_REGISTRATION_SENTENCE = re.compile(r"\bregist(?:er|ration|ered)\b", re.I)
+_AWARD_SENTENCE = re.compile(
+    r"\b(?:available|offered|awarded|study(?:ing)?)\s+(?:as|at|for)\s+(?:an?\s+|the\s+)?|\bexit\s+awards?\b|\binterim\s+awards?\b|\balso\s+(?:offer|available)|\bstep[\s-]?off\b|\bleads?\s+to\s+(?:an?\s+|the\s+)?",
+    re.I,
+)
+_TOPIC_CREDITS = re.compile(r"\s*[(\[,–—-]?\s*\d{1,3}\s*(?:credits?|cats|ects)[)\]]?\s*$|^\s*(?:core|optional|compulsory|module)\s*[:–-]\s*", re.I)
+_TOPIC_NOISE = re.compile(r"^(?:core|optional|compulsory|elective)(?:\s+modules?)?$|^(?:year|stage|level|semester|term|part)\s+\w+$|^(?:read|show|view|see)\s+(?:more|less|all)\b|^\d+$", re.I)
+_COURSE_LINK_AWARD = re.compile(r"\b(?:MSc|MA|MRes|MPhil|PgCert|PgDip|PG\s?Cert|PG\s?Dip|BSc|BA|PhD|Postgraduate\s+(?:Certificate|Diploma))\b", re.I)
+_SHORT_COURSE_TEXT = re.compile(r"\bshort\s+courses?\b|\bcpd\b|\bcontinuing\s+professional\s+development\b|\bonline\s+course\b|\bworkshop\b|\bmasterclass\b|\bstudy\s+day\b|\be-?learning\b", re.I)
+
+
+def empty_facts(url: str) -> dict:
+    """The facts dict with every key present and nothing known."""
+    facts = dict.fromkeys(FACT_KEYS)
+    facts.update(url=url, is_course=False, page_kind="other", awards=[], modes=[], fee_amounts=[], free=False,
+                 stipend=False, requires_registration=False, regulators=[], topics=[], start_dates=[],
+                 duration_months={"full-time": None, "part-time": None}, sources={}, errors=[])
+    return facts
+
+
+def extract_course_facts(html: bytes | str, url: str, encoding: str | None = None) -> dict:
+    """Course facts of one page; see docs/architecture.md for the keys. Never raises."""
+    facts = empty_facts(url)
+    try:
+        _extract(html, url, encoding, facts)
+    except pagetext.PageError as exc:
+        facts["errors"].append(str(exc))
+        log.warning("Cannot read %s: %s", url, exc)
+    except (RecursionError, MemoryError, ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
+        # A rule tripping on a page it never expected must not stop the crawl; the page
+        # keeps whatever was read before the failure.
+        facts["errors"].append(f"extract: {type(exc).__name__}: {exc}"[:200])
+        log.warning("Extraction failed for %s", url, exc_info=True)
+    return facts
+
+
+def _read_body(html, encoding: str | None, facts: dict) -> str:
+    if html is None or len(html) == 0:
+        raise pagetext.PageError("body: empty")
+    if pagetext.looks_binary(html):
+        raise pagetext.PageError("body: binary content, not HTML")
+    text, notes = pagetext.decode_html(html, encoding)
+    facts["errors"].extend(notes)
+    if len(text) > pagetext.MAX_HTML_CHARS:
+        facts["errors"].append(f"body: cut from {len(text)} to {pagetext.MAX_HTML_CHARS} characters")
+        text = text[: pagetext.MAX_HTML_CHARS]
+    return text
+
+
+def _meta(root) -> dict:
+    out = {}
+    head = root.find("head")
+    if head is None:
+        return out
+    for meta in head.iter("meta"):
+        key = (meta.get("name") or meta.get("property") or "").lower()
+        if key in ("description", "og:description", "og:title", "og:type") and key not in out:
+            content = " ".join((meta.get("content") or "").split())
+            if content:
+                out[key] = content
+    title = head.find("title")
+    if title is not None and title.text:
+        out["title"] = " ".join(title.text.split())
+    return out
+
+
+def _main_course(data: StructuredData) -> StructuredCourse | None:
+    named = [c for c in data.courses if c.name]
+    if named:
+        return named[0]
+    return data.courses[0] if data.courses else None
+
+
+def _extract(html, url: str, encoding: str | None, facts: dict) -> None:
+    text = _read_body(html, encoding, facts)
+    root = pagetext.parse_html(text)
+    data = read_structured(root)
+    for error in data.errors:
+        facts["errors"].append(error)
+        log.debug("%s: %s", url, error)
+    meta = _meta(root)
+    pagetext.clean_tree(root)
+    pagetext.mark_blocks(root)
+    body = root.find("body")
+    body = body if body is not None else root
+    main = pagetext.main_element(root)
+    main_text = pagetext.element_text(main)
+    body_text = main_text if main is body else pagetext.element_text(body)
+    keyfacts = read_keyfacts(body, body_text)
+    course = _main_course(data)
+    sources = facts["sources"]
+
+    h1 = next(iter(main.iter("h1")), None)
+    if h1 is None:
+        h1 = next(iter(body.iter("h1")), None)
+    h1_text = " ".join(h1.text_content().split()) if h1 is not None else ""
+    raw_titles = _raw_titles(course, h1_text, meta)
+    if raw_titles:
+        source, raw = raw_titles[0]
+        facts["title"] = titles.clean_title(raw)
+        sources["title"] = source
+
+    entry_text = _entry_requirements(course, keyfacts, main_text, facts)
+    text_without_entry = main_text
+    for value in keyfacts.values.get("entry", []):
+        text_without_entry = text_without_entry.replace(value, " ")
+    facts["summary"] = _summary(course, meta, keyfacts, main)
+    if facts["summary"]:
+        sources["summary"] = "jsonld" if course and course.description and facts["summary"] == course.description[:MAX_SUMMARY_CHARS] else "meta" if meta.get("description") or meta.get("og:description") else "text"
+
+    _awards(facts, course, keyfacts, raw_titles, main_text)
+    _level_and_credits(facts, course, keyfacts, text_without_entry)
+    _modes_and_duration(facts, course, keyfacts, raw_titles, main_text, text_without_entry)
+    _fees(facts, course, keyfacts, main_text)
+    _topics(facts, course, keyfacts)
+    _start_dates(facts, course, keyfacts, text_without_entry)
+
+    facts["text"] = main_text[: pagetext.TEXT_CAP]
+    signals = pagekind.PageSignals(
+        url=url,
+        schema_types=frozenset(data.types),
+        named_course_data=bool(course and course.name),
+        og_type=meta.get("og:type"),
+        title=h1_text or meta.get("title", ""),
+        title_has_award=bool(award_rules.awards_in_title(" ".join(raw for _, raw in raw_titles))),
+        keyfact_count=_keyfact_count(facts, keyfacts, course),
+        course_link_count=sum(1 for a in main.iter("a") if _COURSE_LINK_AWARD.search(a.text_content() or "")),
+        text_head=main_text[:4000],
+    )
+    facts["page_kind"] = pagekind.page_kind(signals)
+    facts["is_course"] = facts["page_kind"] == "course"
+    if not facts["is_course"] and facts["awards"] == ["short course"] and sources.get("awards") == "inferred":
+        facts["awards"] = []
+        sources.pop("awards", None)
+    if facts["is_course"]:
+        for name in REPORTED_FACTS:
+            if facts[name] in (None, [], ""):
+                facts["errors"].append(f"{name}: not found")
+                log.debug("%s: %s not found", url, name)
+
+
+def _raw_titles(course, h1_text: str, meta: dict) -> list[tuple[str, str]]:
+    """Candidate titles, most trusted first, as (source, text)."""
+    out = []
+    if course and course.name:
+        out.append((course.syntax, course.name))
+    if h1_text and not titles.is_generic_heading(h1_text):
+        out.append(("text", h1_text))
+    if meta.get("og:title"):
+        out.append(("meta", titles.page_name_from_title_tag(meta["og:title"])))
+    if meta.get("title"):
+        out.append(("meta", titles.page_name_from_title_tag(meta["title"])))
+    return out
+
+
+def _entry_requirements(course, keyfacts: KeyFacts, main_text: str, facts: dict) -> str | None:
+    sources = facts["sources"]
+    text, source = None, None
+    if course and course.prerequisites:
+        text, source = "\n".join(course.prerequisites), course.syntax
+    elif keyfacts.values.get("entry"):
+        text, source = keyfacts.longest("entry"), "keyfacts"
+    else:
+        sentences = [s.strip() for s in _SENTENCES.findall(main_text) if _ENTRY_SENTENCE.search(s)]
+        if sentences:
+            text, source = " ".join(sentences), "text"
+    if text:
+        text = text[:MAX_ENTRY_CHARS]
+        facts["entry_requirements"] = text
+        sources["entry_requirements"] = source
+        facts["degree_class"] = entry.degree_class(text)
+        facts["work_experience"] = entry.needs_work_experience(text)
+        facts["requires_registration"] = entry.needs_registration(text)
+        facts["regulators"] = entry.find_regulators(text)
+        for name in ("degree_class", "work_experience", "regulators"):
+            if facts[name] not in (None, []):
+                sources[name] = source
+        if facts["requires_registration"]:
+            sources["requires_registration"] = source
+    else:
+        # No entry section: only sentences that talk about registration count.
+        sentences = " ".join(s for s in _SENTENCES.findall(main_text) if _REGISTRATION_SENTENCE.search(s))
+        facts["requires_registration"] = entry.needs_registration(sentences)
+        facts["regulators"] = entry.find_regulators(sentences) if facts["requires_registration"] else []
+        if facts["requires_registration"]:
+            sources["requires_registration"] = "text"
+    return text
+
+
+def _summary(course, meta: dict, keyfacts: KeyFacts, main) -> str | None:
+    if course and course.description:
+        return course.description[:MAX_SUMMARY_CHARS]
+    for key in ("description", "og:description"):
+        if meta.get(key):
+            return meta[key][:MAX_SUMMARY_CHARS]
+    paragraphs = []
+    for p in main.iter("p"):
+        text = pagetext.element_text(p)
+        if len(text) >= MIN_SUMMARY_PARAGRAPH and not label_name(text.split(":")[0]):
+            paragraphs.append(text)
+            if sum(len(x) for x in paragraphs) >= MAX_SUMMARY_CHARS // 2 or len(paragraphs) == 2:
+                break
+    if not paragraphs and keyfacts.first("summary"):
+        paragraphs.append(keyfacts.first("summary"))
+    summary = " ".join(paragraphs)
+    if len(summary) > MAX_SUMMARY_CHARS:
+        cut = summary.rfind(". ", 0, MAX_SUMMARY_CHARS)
+        summary = summary[: cut + 1] if cut > 0 else summary[:MAX_SUMMARY_CHARS]
+    return summary or None
+
+
+def _awards(facts: dict, course, keyfacts: KeyFacts, raw_titles, main_text: str) -> None:
+    found: list[str] = []
+    source = None
+
+    def add(names, where):
+        nonlocal source
+        new = [n for n in names if n not in found]
+        if new:
+            found.extend(new)
+            source = source or where
+
+    if course:
+        add(award_rules.find_awards(" / ".join(course.awards)), course.syntax)
+    for where, raw in raw_titles:
+        add(award_rules.awards_in_title(raw), "title" if where == "text" else where)
+    for value in keyfacts.values.get("awards", []):
+        add(award_rules.find_awards(value), "keyfacts")
+    if not found:
+        window = main_text[:AWARD_TEXT_WINDOW]
+        offered = " ".join(s for s in _SENTENCES.findall(main_text) if _AWARD_SENTENCE.search(s))
+        add(award_rules.find_awards(window + "\n" + offered), "text")
+    else:
+        # "Also available as a PgCert": exit awards stated in a sentence add to the title's.
+        offered = " ".join(s for s in _SENTENCES.findall(main_text) if _AWARD_SENTENCE.search(s))
+        extra = [a for a in award_rules.find_awards(offered) if a in award_rules.DEGREE_AWARDS and a in ("PgCert", "PgDip")]
+        if any(a in found for a in ("MSc", "MA", "MRes", "MPH", "MBA", "PgDip")):
+            add(extra, "text")
+    if not found and (_SHORT_COURSE_TEXT.search(main_text[:AWARD_TEXT_WINDOW])):
+        found.append("short course")
+        source = "inferred"
+    facts["awards"] = [a for a in award_rules.AWARD_ORDER if a in found]
+    if source:
+        facts["sources"]["awards"] = source
+
+
+def _level_and_credits(facts: dict, course, keyfacts: KeyFacts, text: str) -> None:
+    sources = facts["sources"]
+    level, source = None, None
+    for value in keyfacts.values.get("level", []):
+        level = levels.level_in_label(value)
+        if level:
+            source = "keyfacts"
+            break
+    if level is None and course and course.level:
+        level, source = levels.level_in_label(course.level), course.syntax
+    if level is None:
+        level, source = levels.stated_fheq_level(text), "text"
+    if level is None:
+        level, source = award_rules.fheq_level_for_awards(facts["awards"]), "award"
+    if level is None:
+        level, source = levels.loose_level(text), "text"
+    facts["fheq_level"] = level
+    if level is not None:
+        sources["fheq_level"] = source
+
+    single_module = facts["awards"] == ["module"]
+    credits, source = None, None
+    for value in keyfacts.values.get("credits", []):
+        numbers = levels.credit_values(value) or [int(n) for n in re.findall(r"\b\d{2,3}\b", value) if 5 <= int(n) <= levels.MAX_CREDITS]
+        if numbers:
+            credits, source = (numbers[0] if single_module else max(numbers)), "keyfacts"
+            break
+    if credits is None and course and course.credits:
+        numbers = [int(float(n)) for n in re.findall(r"\d+(?:\.\d+)?", course.credits)]
+        if numbers:
+            credits, source = numbers[0], course.syntax
+    if credits is None:
+        values = levels.credit_values(text)
+        if values:
+            credits, source = (values[0] if single_module else max(values)), "text"
+    facts["credits"] = credits
+    if credits is not None:
+        sources["credits"] = source
+
+
+def _modes_and_duration(facts: dict, course, keyfacts: KeyFacts, raw_titles, main_text: str, text: str) -> None:
+    sources = facts["sources"]
+    duration_text, duration_source = None, None
+    structured_months = None
+    if course and course.durations:
+        for value, mode_text in course.durations:
+            months = durations.iso_duration_months(value)
+            readable = durations.iso_duration_text(value) or value
+            if months is not None or durations.parse_duration(value) != {"full-time": None, "part-time": None}:
+                mode_words = modes.modes_in_label(mode_text)
+                mode_label = " part-time" if "part-time" in mode_words and "full-time" not in mode_words else " full-time" if "full-time" in mode_words else ""
+                piece = readable + mode_label
+                duration_text = f"{duration_text}; {piece}" if duration_text else piece
+                duration_source = course.syntax
+        structured_months = duration_text
+    if duration_text is None:
+        for value in keyfacts.values.get("duration", []):
+            if durations.parse_duration(value) != {"full-time": None, "part-time": None} or durations.has_no_time_limit(value):
+                duration_text, duration_source = value, "keyfacts"
+                break
+        else:
+            if keyfacts.values.get("duration"):
+                duration_text, duration_source = keyfacts.first("duration"), "keyfacts"
+    if duration_text is None:
+        for sentence in _SENTENCES.findall(text):
+            if _DURATION_CONTEXT.search(sentence) and durations.parse_duration(sentence) != {"full-time": None, "part-time": None}:
+                duration_text, duration_source = sentence.strip(), "text"
+                break
+    facts["duration"] = duration_text[:300] if duration_text else None
+    if duration_text:
+        sources["duration"] = duration_source
+
+    found: set[str] = set()
+    mode_source = None
+    labelled = list(keyfacts.values.get("modes", []))
+    if course:
+        labelled.extend(course.modes)
+    for value in labelled + ([duration_text] if duration_text else []):
+        new = modes.modes_in_label(value)
+        if new - found:
+            mode_source = mode_source or ("keyfacts" if value in keyfacts.values.get("modes", []) or value == duration_text and duration_source == "keyfacts" else course.syntax if course else "keyfacts")
+        found |= new
+    for _, raw in raw_titles[:2]:
+        for bracket in re.findall(r"\(([^)]*)\)", raw):
+            found |= modes.modes_in_label(bracket)
+    from_text = modes.modes_in_text(main_text)
+    if from_text - found:
+        mode_source = mode_source or "text"
+    found |= from_text
+    facts["modes"] = modes.ordered(found)
+    if found:
+        sources["modes"] = mode_source or "title"
+
+    default_mode = "part-time" if "part-time" in found and "full-time" not in found else "full-time"
+    if duration_text:
+        if structured_months and course:
+            months = {"full-time": None, "part-time": None}
+            for value, mode_text in course.durations:
+                m = durations.iso_duration_months(value)
+                if m is None:
+                    parsed = durations.parse_duration(value, default_mode)
+                    for key in months:
+                        if parsed[key] is not None:
+                            months[key] = max(months[key] or 0, parsed[key])
+                    continue
+                mode_words = modes.modes_in_label(mode_text)
+                key = "part-time" if "part-time" in mode_words and "full-time" not in mode_words else "full-time" if "full-time" in mode_words else default_mode
+                months[key] = max(months[key] or 0, m)
+            facts["duration_months"] = months
+        else:
+            facts["duration_months"] = durations.parse_duration(duration_text, default_mode)
+
+
+def _fees(facts: dict, course, keyfacts: KeyFacts, main_text: str) -> None:
+    sources = facts["sources"]
+    amounts: list[dict] = []
+    fee_text, source = None, None
+    if course and course.offers:
+        lines = []
+        for offer in course.offers:
+            try:
+                price = float(str(offer["price"]).replace(",", "")) if offer["price"] is not None else None
+            except ValueError:
+                facts["errors"].append(f"{course.syntax}: offer price {str(offer['price'])[:20]!r} is not a number")
+                continue
+            if price is None:
+                continue
+            currency = str(offer["currency"] or "GBP").upper()
+            currency = currency if currency in ("GBP", "USD", "EUR") else "GBP"
+            audience = fees.parse_fee_amounts(f"{offer['category']} £1")
+            audience_for = audience[0]["for"] if audience else None
+            amounts.append({"amount": price, "currency": currency, "for": audience_for})
+            lines.append(f"{offer['category']} {currency} {price:g}".strip())
+        if amounts:
+            fee_text, source = "; ".join(lines), course.syntax
+    if fee_text is None and keyfacts.values.get("fees"):
+        fee_text, source = keyfacts.joined("fees"), "keyfacts"
+    if fee_text is None:
+        lines = [line for line in main_text.splitlines() if _FEE_LINE.search(line) and fees._MONEY.search(line)]
+        if lines:
+            fee_text, source = "\n".join(lines), "text"
+    if not amounts and fee_text:
+        amounts = fees.parse_fee_amounts(fee_text)
+    free = fees.is_free(fee_text) or any(a["amount"] == 0 for a in amounts)
+    if not free and not amounts:
+        free_sentences = [s.strip() for s in _SENTENCES.findall(main_text[:6000]) if fees.is_free(s)]
+        if free_sentences:
+            free = True
+            fee_text, source = fee_text or free_sentences[0], source or "text"
+    stipend = fees.pays_stipend(fee_text) or fees.pays_stipend(main_text)
+    facts["fees"] = fee_text[:1000] if fee_text else None
+    facts["fee_amounts"] = amounts
+    facts["free"] = free
+    facts["stipend"] = stipend
+    if fee_text:
+        sources["fees"] = source
+        if amounts:
+            sources["fee_amounts"] = source
+
+
+def _topic_items(elements) -> list[str]:
+    items: list[str] = []
+    for el in elements:
+        candidates = [c for c in el.iter("li", "h3", "h4", "h5", "summary", "button", "dt", "td", "th")] or [el]
+        if el.tag in ("li", "h3", "h4", "h5", "summary", "button", "dt"):
+            candidates = [el]
+        for c in candidates:
+            if c.tag in ("td", "th") and c.getprevious() is not None:
+                continue  # only the first cell of a module table names the module
+            if c.tag == "li" and any(child.tag in ("ul", "ol", "p", "div") for child in c):
+                continue  # a list item that is a section; its own items are collected
+            text = " ".join(pagetext.element_text(c).split())
+            text = _TOPIC_CREDITS.sub("", text).strip(" :–-")
+            if not 3 <= len(text) <= MAX_TOPIC_CHARS or _TOPIC_NOISE.match(text) or label_name(text):
+                continue
+            if text.endswith(".") and len(text.split()) > 8:
+                continue  # a sentence, not a module name
+            if text not in items:
+                items.append(text)
+    return items
+
+
+def _topics(facts: dict, course, keyfacts: KeyFacts) -> None:
+    topics, source = [], None
+    if course and course.topics:
+        topics, source = list(dict.fromkeys(course.topics)), course.syntax
+    if not topics and keyfacts.elements.get("topics"):
+        topics, source = _topic_items(keyfacts.elements["topics"]), "keyfacts"
+    facts["topics"] = topics[:MAX_TOPICS]
+    if facts["topics"]:
+        facts["sources"]["topics"] = source
+
+
+def _start_dates(facts: dict, course, keyfacts: KeyFacts, text: str) -> None:
+    found, source = [], None
+    if course and course.start_dates:
+        for value in course.start_dates:
+            date = dates.iso_start_date(value)
+            for d in [date] if date else dates.start_dates_in(value):
+                if d not in found:
+                    found.append(d)
+        source = course.syntax if found else None
+    if not found:
+        for value in keyfacts.values.get("start", []):
+            for d in dates.start_dates_in(value):
+                if d not in found:
+                    found.append(d)
+        source = "keyfacts" if found else None
+    if not found:
+        found = dates.start_dates_in_text(text)
+        source = "text" if found else None
+    facts["start_dates"] = found
+    if source:
+        facts["sources"]["start_dates"] = source
+
+
+def _keyfact_count(facts: dict, keyfacts: KeyFacts, course) -> int:
+    """How many course facts came from labels or schema.org, not from loose text."""
+    structured = ("jsonld", "microdata", "keyfacts")
+    names = ("duration", "fees", "entry_requirements", "start_dates", "credits", "fheq_level", "modes", "topics")
+    return sum(1 for name in names if facts["sources"].get(name) in structured and facts[name] not in (None, [], ""))

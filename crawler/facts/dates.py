@@ -1,0 +1,72 @@
+"""Start dates as stated: "September 2026", "January", "21 September 2026", "any time"."""
+
+from __future__ import annotations
+
+import re
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_DATE = re.compile(
+    rf"\b(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+)?(?P<month>{_MONTH})\b\.?(?:,?\s+(?P<year>20\d\d))?",
+    re.I,
+)
+_ANY_TIME = re.compile(r"\b(?:any\s*time|anytime|rolling|on[\s-]demand|self[\s-]paced|whenever\s+you|all\s+year|throughout\s+the\s+year|flexible\s+start)\b", re.I)
+_START_SENTENCE = re.compile(
+    r"[^.\n]*\b(?:starts?|starting|start\s+dates?|begins?|commenc\w+|intakes?|entry\s+points?|enrol\w*\s+in)\b[^.\n]*",
+    re.I,
+)
+_ISO_DATE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})(?:-(?P<d>\d{2}))?")
+
+
+def _month_name(token: str) -> str | None:
+    token = token.lower().rstrip(".")
+    for name in _MONTHS:
+        if name.lower().startswith(token[:3]):
+            return name
+    return None
+
+
+def start_dates_in(value: str | None) -> list[str]:
+    """Dates named in a start-date field, normalised to "[day] Month [year]", without repeats."""
+    if not value:
+        return []
+    dates: list[str] = []
+    for m in _DATE.finditer(value):
+        month = _month_name(m.group("month"))
+        if month is None:
+            continue
+        if m.group("month").islower() and not (m.group("day") or m.group("year")):
+            continue  # "may", "march": verbs unless dated
+        parts = [m.group("day"), month, m.group("year")]
+        date = " ".join(p for p in parts if p)
+        if date not in dates:
+            dates.append(date)
+    if not dates and _ANY_TIME.search(value):
+        dates.append("any time")
+    return dates
+
+
+def start_dates_in_text(text: str | None) -> list[str]:
+    """Dates in sentences of running text that talk about starting."""
+    if not text:
+        return []
+    dates: list[str] = []
+    for sentence in _START_SENTENCE.findall(text):
+        for date in start_dates_in(sentence):
+            if date not in dates:
+                dates.append(date)
+    return dates
+
+
+def iso_start_date(value: object) -> str | None:
+    """An ISO date from structured data as "21 September 2026" (or "September 2026")."""
+    if not isinstance(value, str):
+        return None
+    m = _ISO_DATE.match(value.strip())
+    if not m or not 1 <= int(m.group("m")) <= 12:
+        return None
+    month = _MONTHS[int(m.group("m")) - 1]
+    day = str(int(m.group("d"))) if m.group("d") else None
+    return " ".join(p for p in (day, month, m.group("y")) if p)

@@ -1,0 +1,127 @@
+"""Fee amounts with currency and who they are for; free courses and paid stipends."""
+
+from __future__ import annotations
+
+import re
+
+_CURRENCY_SYMBOL = {"£": "GBP", "$": "USD", "us$": "USD", "€": "EUR", "gbp": "GBP", "usd": "USD", "eur": "EUR"}
+_AMOUNT = r"(?P<n{0}>\d{{1,3}}(?:,\d{{3}})+(?:\.\d{{1,2}})?|\d+(?:\.\d{{1,2}})?)(?P<k{0}>\s?k\b)?"
+_MONEY = re.compile(
+    r"(?P<sym>US\$|£|\$|€|\bGBP\b|\bUSD\b|\bEUR\b)\s?" + _AMOUNT.format(1)
+    + "|" + _AMOUNT.format(2) + r"\s?(?P<code>GBP|USD|EUR)\b",
+    re.I,
+)
+# Who an amount is for, read from the words around it on its line (or the
+# heading line above it). International wins over "EU" alone because post-2021
+# UK pages write "EU/international"; "UK/EU" and "Home/EU" still read as home.
+_INTERNATIONAL = re.compile(r"\binternational\b|\boverseas\b|\bnon[\s-]?(?:uk|eu|home)\b|\bworldwide\b|\bout\s+of\s+(?:state|country)\b", re.I)
+_HOME = re.compile(r"\bhome\b|\buk\b|\bdomestic\b|\bengland\b|\bscotland\b|\bwales\b|\bnorthern\s+ireland\b|\bnhs\s+staff\b", re.I)
+_PER_MODULE = re.compile(r"\bper\s+(?:\d+[\s-]?credit\s+)?module\b|\beach\s+module\b|\ba\s+module\b|\bper\s+\d+\s+credits\b|\bmodule\s+fee\b", re.I)
+_PER_CREDIT = re.compile(r"\bper\s+credit\b|\bper\s+(?:10|one)\s+credits?\b|\ba\s+credit\b", re.I)
+# Amounts that are not the price of the course: bursaries, salaries, grants, deposits.
+_NOT_A_FEE = re.compile(
+    r"\b(?:bursar(?:y|ies)|scholarships?|stipend|salary|salaries|grant|award\s+of|worth|funding\s+of|"
+    r"deposit|discount|loan|earn|million|bn|m\b|up\s+to\s+£)", re.I)
+
+_FREE = re.compile(
+    r"\bfree\s+of\s+charge\b|\bno\s+(?:course\s+|tuition\s+)?(?:fee|fees|charge|cost)\b|\b(?:is|are|it's|course\s+is)\s+(?:completely\s+|entirely\s+)?free\b"
+    r"|\bfree\s+(?:to\s+(?:access|join|register|enrol|take|attend|all|nhs)|online\s+course|course|module|for\s+(?:all|nhs|members|staff))\b"
+    r"|\bat\s+no\s+cost\b|\b(?:tuition\s+)?fees?\s+(?:are|is|will\s+be)\s+(?:fully\s+)?(?:funded|paid|covered|waived)\b"
+    r"|^\s*free\s*$|\bcost:?\s+free\b|\bprice:?\s+free\b|\bfee:?\s+free\b|£0(?:\.00)?\b",
+    re.I | re.M,
+)
+# "tax-free stipend", "feel free", "free parking" must not make a course free.
+_NOT_FREE = re.compile(r"\b(?:tax|fee|duty|interest|risk|hands|toll|sugar|smoke)[\s-]free\b|\bfeel\s+free\b", re.I)
+_STIPEND = re.compile(
+    r"\bstipends?\b|\bsalary\s+(?:is\s+|will\s+be\s+)?(?:covered|paid|funded|protected|continues)\b"
+    r"|\b(?:cover|covers|covering|pay|pays|fund|funds|funding\s+for|reimburse[sd]?)\s+(?:your\s+|the\s+(?:fellow's\s+|student's\s+|trainee's\s+)?|their\s+)?(?:full\s+|basic\s+)?salary\b"
+    r"|\bsalaried\s+(?:post|position|fellowship|training)\b|\bpaid\s+(?:post|position|fellowship)\b|\bsalary\s+costs\b",
+    re.I,
+)
+
+
+def _amount(match: re.Match) -> float | None:
+    try:
+        value = float((match.group("n1") or match.group("n2")).replace(",", ""))
+    except (ValueError, AttributeError):
+        return None
+    if match.group("k1") or match.group("k2"):
+        value *= 1000
+    return value
+
+
+def _currency(match: re.Match) -> str:
+    symbol = (match.group("sym") or match.group("code") or "").lower()
+    return _CURRENCY_SYMBOL.get(symbol, "GBP")
+
+
+def _audience(context: str) -> str | None:
+    if _PER_CREDIT.search(context):
+        return "per credit"
+    if _PER_MODULE.search(context):
+        return "per module"
+    international = bool(_INTERNATIONAL.search(context))
+    home = bool(_HOME.search(_INTERNATIONAL.sub(" ", context)))
+    if international and not home:
+        return "international"
+    if home and not international:
+        return "home"
+    if home and international:
+        # "UK students: £9,000; international students: £18,000" on one line is split
+        # by amount below; both words in one window means the amount is for everyone.
+        return None
+    return None
+
+
+def parse_fee_amounts(text: str | None) -> list[dict]:
+    """Each fee amount in ``text`` as {"amount", "currency", "for"}, in order, without repeats."""
+    if not text:
+        return []
+    results: list[dict] = []
+    seen = set()
+    heading_context = ""
+    for line in text.splitlines():
+        matches = list(_MONEY.finditer(line))
+        if not matches:
+            if line.strip():
+                heading_context = line  # "2026/27 fees (international)" above a list
+            continue
+        # "Home: £9,250 International: £18,500" labels before each amount;
+        # "£9,250 (home), £18,500 (international)" labels after it.
+        label_before = _audience(line[:matches[0].start()]) is not None
+        for i, match in enumerate(matches):
+            start = matches[i - 1].end() if i else 0
+            end = matches[i + 1].start() if i + 1 < len(matches) else len(line)
+            window_before = line[start:match.start()]
+            window_after = line[match.end():end]
+            if _NOT_A_FEE.search(window_before[-40:]) or _NOT_A_FEE.match(window_after.strip()[:12]):
+                continue
+            amount = _amount(match)
+            if amount is None:
+                continue
+            per_unit = _PER_CREDIT.search(window_after[:30]) or _PER_MODULE.search(window_after[:30])
+            if per_unit:
+                audience = _audience(window_after[:30])
+            elif label_before:
+                audience = _audience(window_before) or _audience(window_after)
+            else:
+                audience = _audience(window_after) or _audience(window_before)
+            audience = audience or _audience(heading_context)
+            key = (amount, _currency(match), audience)
+            if key not in seen:
+                seen.add(key)
+                results.append({"amount": amount, "currency": key[1], "for": audience})
+    return results
+
+
+def is_free(text: str | None) -> bool:
+    """True when the text says the course costs nothing ("free of charge", "no fee")."""
+    if not text:
+        return False
+    cleaned = _NOT_FREE.sub(" ", text)
+    return bool(_FREE.search(cleaned))
+
+
+def pays_stipend(text: str | None) -> bool:
+    """True when the learner is paid: a stipend, or salary covered during the course."""
+    return bool(text and _STIPEND.search(text))

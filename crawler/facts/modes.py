@@ -1,0 +1,54 @@
+"""Modes of study and delivery: full-time, part-time, campus, distance, online, blended, work-based."""
+
+from __future__ import annotations
+
+import re
+
+MODE_ORDER = ("full-time", "part-time", "campus", "distance", "online", "blended", "work-based")
+
+# Words used in a labelled field ("Study mode: Part-time, online"); any mention counts.
+_LABEL_MODES = (
+    ("full-time", r"\bfull[\s-]?time\b|\bFT\b"),
+    ("part-time", r"\bpart[\s-]?time\b|\bPT\b"),
+    ("campus", r"\bcampus\b|\bon[\s-]?site\b|\bface[\s-]to[\s-]face\b|\bin[\s-]person\b|\bclassroom\b"),
+    ("distance", r"\bdistance\b"),
+    ("online", r"\bonline\b|\bon[\s-]line\b|\be-?learning\b|\bvirtual\b|\bweb[\s-]based\b|\bremote\b"),
+    ("blended", r"\bblended\b|\bhybrid\b|\bmixed[\s-]mode\b"),
+    ("work-based", r"\bwork[\s-]?based\b|\bworkplace\b|\bin\s+practice\b|\bapprenticeship\b"),
+)
+# In running text only phrases that describe how this course is taught count:
+# "apply online" or "our online library" must not make a campus course online.
+_TEXT_MODES = (
+    ("full-time", r"\bfull[\s-]?time\s+(?:study|students?|option|route|mode|basis|course|programme|over)\b|\b(?:study|studied|available|offered|taken|run|runs|one\s+year)\s+(?:on\s+a\s+)?full[\s-]?time\b|\bfull[\s-]?time\s+(?:or|and|/)\s+part[\s-]?time\b|\bpart[\s-]?time\s+(?:or|and|/)\s+full[\s-]?time\b"),
+    ("part-time", r"\bpart[\s-]?time\s+(?:study|students?|option|route|mode|basis|course|programme|only|over)\b|\b(?:study|studied|available|offered|taken|run|runs|delivered)\s+(?:on\s+a\s+)?part[\s-]?time\b|\bfull[\s-]?time\s+(?:or|and|/)\s+part[\s-]?time\b|\bpart[\s-]?time\s+(?:or|and|/)\s+full[\s-]?time\b"),
+    ("campus", r"\b(?:on|at\s+our|at\s+the)\s+(?:\w+\s+)?campus\b|\bcampus[\s-]based\b|\bface[\s-]to[\s-]face\s+(?:teaching|sessions?|study|days?|workshops?|learning|lectures?)\b|\bin[\s-]person\s+(?:teaching|sessions?|workshops?|days?)\b|\bclassroom[\s-]based\b"),
+    ("distance", r"\bdistance[\s-]learning\b|\bby\s+distance\b|\bdistance\s+(?:study|education|course|programme)\b"),
+    ("online", r"\b(?:taught|delivered|studied|study|learn|learning)\s+(?:entirely\s+|fully\s+|wholly\s+|100%\s+)?online\b|\b(?:fully|100%|entirely|wholly)\s+online\b|\bonline\s+(?:course|module|programme|learning|delivery|study|sessions?|lectures?|webinars?|platform)\b|\be-?learning\b|\bon[\s-]demand\b"),
+    ("blended", r"\bblended\s+(?:learning|delivery|approach|mode|course|programme)\b|\bhybrid\s+(?:learning|delivery|mode)\b|\bmix\s+of\s+(?:online|face[\s-]to[\s-]face|campus)\b"),
+    ("work-based", r"\bwork[\s-]?based\s+(?:learning|project|element|assessment|module|placement|study|component)\b|\bworkplace[\s-]based\b|\bin\s+your\s+(?:own\s+)?workplace\b|\bapply\s+(?:it|this|learning|what\s+you\s+learn)\s+in\s+(?:your\s+)?(?:workplace|practice)\b"),
+)
+_LABEL_PATTERNS = tuple((mode, re.compile(p, re.I if mode not in ("full-time", "part-time") else 0)) for mode, p in _LABEL_MODES)
+_TEXT_PATTERNS = tuple((mode, re.compile(p, re.I)) for mode, p in _TEXT_MODES)
+# "FT"/"PT" abbreviations are capitals; spelled forms are any case.
+_FT_PT_I = (("full-time", re.compile(r"\bfull[\s-]?time\b", re.I)), ("part-time", re.compile(r"\bpart[\s-]?time\b", re.I)))
+
+
+def modes_in_label(value: str | None) -> set[str]:
+    """Modes named in a labelled field such as "Study mode" or "Duration"."""
+    if not value:
+        return set()
+    found = {mode for mode, pattern in _LABEL_PATTERNS if pattern.search(value)}
+    found.update(mode for mode, pattern in _FT_PT_I if pattern.search(value))
+    return found
+
+
+def modes_in_text(text: str | None) -> set[str]:
+    """Modes that running text says the course is taught in."""
+    if not text:
+        return set()
+    return {mode for mode, pattern in _TEXT_PATTERNS if pattern.search(text)}
+
+
+def ordered(modes: set[str]) -> list[str]:
+    """``modes`` in the documented order."""
+    return [m for m in MODE_ORDER if m in modes]

@@ -1,0 +1,270 @@
+"""Match course candidates against the catalogue: same provider, same course, same award."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import numpy as np
+import yaml
+from rapidfuzz import fuzz, process
+
+from crawler.normalise import (
+    STOPWORDS,
+    awards_relation,
+    canonical_awards,
+    normalise_provider,
+    normalise_title,
+    provider_parts,
+)
+
+# Scores are token_sort_ratio (0-100) over normalised titles without stopwords.
+# Both thresholds come from bench/bench_matching.py --sweep on the labelled pairs in
+# tests/fixtures/matching/pairs.csv. A duplicate also needs compatible awards and no
+# differing word (WORDS_DIFFER_BELOW), which is what keeps precision at 1.0 on that set;
+# the score is the second guard. The lowest same pair that passes the word check
+# scores 85.3 ("Lifecycle" vs "Life cycle"), hence 85.
+DUPLICATE_SCORE = 85.0
+# 80 sends 8.5% of the labelled pairs to review (75: 12.6%, 70: 16.1%); the pairs above
+# it are mostly one title with a word more than the other, which a maintainer should see.
+REVIEW_SCORE = 80.0
+
+# token_sort_ratio: word order does not matter, but extra words do ("Leadership" vs
+# "Clinical Leadership" = 69). token_set_ratio would give 100 to any subset and WRatio
+# falls back to partial matching, so both would auto-link a course to a longer one.
+TITLE_SCORER = fuzz.token_sort_ratio
+# A character scorer cannot tell a typo from another word: "AHPs"/"ANPs" or "MBA"/"MPA"
+# score 92-97 on a whole title. So the words one title has and the other lacks are
+# compared on their own; a misspelling ("Managment", "lifecycle") keeps >= 85 there,
+# a different word does not (AHPs/ANPs 75, MBA/MPA 67, "6"/"7" 0). Below it: review at most.
+WORDS_DIFFER_BELOW = 85.0
+# Queries per cdist call, so one huge provider block cannot build a huge matrix.
+QUERY_CHUNK = 2_000
+DECISION_RANK = {"duplicate": 2, "review": 1, "new": 0}
+_TRACKING_PARAMS = ("utm_", "gclid", "fbclid")
+
+
+class ProviderResolver:
+    """Provider names to site keys; an unknown provider is its own normalised name."""
+
+    def __init__(self, names: dict[str, list[str]]):
+        # A name can belong to several sites: a body split into successors that both
+        # list its old name. Such a name then blocks with all of them.
+        self._keys_for_name: dict[str, set[str]] = defaultdict(set)
+        for key, site_names in names.items():
+            for name in (key, *site_names):
+                if norm := normalise_provider(name):
+                    self._keys_for_name[norm].add(key)
+
+    @classmethod
+    def from_registry(cls, registry) -> ProviderResolver:
+        """Build from the site registry's names, former names and aliases."""
+        return cls({s.key: [s.name, *s.former_names, *s.aliases] for s in registry.sites})
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> ProviderResolver:
+        """Build from a YAML mapping of site key to a list of names."""
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        if not isinstance(raw, dict) or not all(isinstance(v, list) for v in raw.values()):
+            raise ValueError(f"{path}: expected a mapping of site key to a list of names")
+        return cls({str(k): [str(n) for n in v] for k, v in raw.items()})
+
+    def keys(self, provider: str) -> frozenset[str]:
+        """Every site key a provider string names; joint providers name several."""
+        norm = normalise_provider(provider)
+        if norm in self._keys_for_name:
+            return frozenset(self._keys_for_name[norm])
+        known, unknown = set(), set()
+        for part in provider_parts(provider):
+            names = [normalise_provider(part)]
+            if names[0] not in self._keys_for_name:
+                # "St George's, University of London" is one name, so commas split last.
+                names = [normalise_provider(n) for n in part.split(",")]
+            found = {key for n in names for key in self._keys_for_name.get(n, ())}
+            known |= found
+            if not found and names[0]:
+                unknown.add(normalise_provider(part))
+        if known:
+            return frozenset(known | unknown)
+        return frozenset({norm}) if norm else frozenset()
+
+    def resolve(self, provider: str) -> str:
+        """One key for display and storage; joint providers join theirs with '+'."""
+        return "+".join(sorted(self.keys(provider)))
+
+
+def normalise_url(url: str | None) -> str:
+    """Host without www, path without trailing slash, no fragment or tracking parameters."""
+    if not url:
+        return ""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if not k.lower().startswith(_TRACKING_PARAMS)])
+    return urlunsplit(("", host, parts.path.rstrip("/"), query, ""))
+
+
+def words_differ(left: str, right: str) -> bool:
+    """True if the titles differ by a real word rather than a misspelling or a stopword."""
+    left_words, right_words = left.split(), right.split()
+    only_left = [w for w in left_words if w not in right_words and w not in STOPWORDS]
+    only_right = [w for w in right_words if w not in left_words and w not in STOPWORDS]
+    if not only_left and not only_right:
+        return False
+    return fuzz.ratio("".join(only_left), "".join(only_right)) < WORDS_DIFFER_BELOW
+
+
+def _decide(score: float, relation: str, differ: bool) -> str:
+    # A PgCert sold on its own and an MSc of the same subject are two courses; a page
+    # offering PgCert/PgDip/MSc names all three and so shares an award with either.
+    if relation == "conflict":
+        return "new"
+    if score >= DUPLICATE_SCORE and not differ:
+        return "duplicate"
+    return "review" if score >= REVIEW_SCORE else "new"
+
+
+class Matcher:
+    """Find the catalogue entry a candidate course is, might be, or is not."""
+
+    def __init__(self, catalogue_rows: list[dict], resolver, never_link=()):
+        if not isinstance(resolver, ProviderResolver):
+            resolver = ProviderResolver.from_registry(resolver)
+        self.resolver = resolver
+        self.rows = [dict(row) for row in catalogue_rows]
+        parsed = [normalise_title(row.get("title") or "") for row in self.rows]
+        self._titles = [p.key for p in parsed]
+        self._awards = [p.awards | canonical_awards(row.get("awards")) for p, row in zip(parsed, self.rows)]
+        self._by_key: dict[str, list[int]] = defaultdict(list)
+        self._by_url: dict[str, list[int]] = defaultdict(list)
+        for index, row in enumerate(self.rows):
+            for key in resolver.keys(row.get("provider") or ""):
+                self._by_key[key].append(index)
+            if url := normalise_url(row.get("url")):
+                self._by_url[url].append(index)
+        self._blocks: dict[frozenset, tuple[list[int], list[str]]] = {}
+        self.never_link: set[tuple[str, str]] = set()
+        for candidate, catalogue_id in never_link:
+            self.forbid(candidate, catalogue_id)
+
+    def key_for(self, title: str, provider: str) -> str:
+        """Stable key of a candidate for storing maintainer decisions: provider|title."""
+        return f"{self.resolver.resolve(provider)}|{normalise_title(title or '').key}"
+
+    def forbid(self, candidate: str, catalogue_id: str) -> None:
+        """Never link this candidate (a URL or a key_for() key) to this catalogue entry."""
+        if candidate.startswith(("http://", "https://")):
+            candidate = normalise_url(candidate)
+        self.never_link.add((candidate, str(catalogue_id)))
+
+    def best(self, title: str, provider: str, url: str | None = None, awards=None) -> dict | None:
+        """The likeliest catalogue entry, or None when nothing reaches REVIEW_SCORE."""
+        return self.match_many([{"title": title, "provider": provider, "url": url, "awards": awards}])[0]
+
+    def candidates(self, title: str, provider: str, limit: int = 3, url: str | None = None, awards=None) -> list[dict]:
+        """Up to `limit` entries above REVIEW_SCORE, best first, each with the reason for its decision."""
+        found = self._scored({"title": title, "provider": provider, "url": url, "awards": awards})
+        return [self._result(i, score, decision, reason) for i, score, decision, reason in found[:limit]]
+
+    def match_many(self, rows: list[dict]) -> list[dict | None]:
+        """best() for many rows, scoring each provider block with one cdist call."""
+        results: list[dict | None] = []
+        for found in self._score_all(rows):
+            top = found[0] if found else None
+            results.append(self._result(*top[:3]) if top and top[2] != "new" else None)
+        return results
+
+    def _scored(self, row: dict) -> list[tuple[int, float, str, str]]:
+        return self._score_all([row])[0]
+
+    def _score_all(self, rows: list[dict]) -> list[list[tuple[int, float, str, str]]]:
+        """For each row, (catalogue index, score, decision, reason) above REVIEW_SCORE, best first."""
+        queries = []
+        for row in rows:
+            parsed = normalise_title(row.get("title") or "")
+            provider = row.get("provider") or ""
+            url = normalise_url(row.get("url"))
+            forbidden_as = {url} if url else set()
+            if self.never_link:
+                forbidden_as.add(self.key_for(row.get("title") or "", provider))
+            queries.append((parsed.key, parsed.awards | canonical_awards(row.get("awards")),
+                            self.resolver.keys(provider), url, forbidden_as))
+        scores: list[dict[int, float]] = [{} for _ in rows]
+        same_url: list[set[int]] = [set(self._by_url.get(q[3], ())) if q[3] else set() for q in queries]
+        by_block: dict[frozenset, list[int]] = defaultdict(list)
+        for n, (text, _, keys, _, _) in enumerate(queries):
+            scores[n].update(dict.fromkeys(same_url[n], 100.0))
+            if text and keys:
+                by_block[keys].append(n)
+        for keys, members in by_block.items():
+            indices, titles = self._block(keys)
+            if not indices:
+                continue
+            for start in range(0, len(members), QUERY_CHUNK):
+                chunk = members[start:start + QUERY_CHUNK]
+                # processor=None: titles are already normalised, and rapidfuzz 3 would not
+                # lower-case or strip them anyway.
+                matrix = process.cdist([queries[n][0] for n in chunk], titles, scorer=TITLE_SCORER,
+                                       processor=None, score_cutoff=REVIEW_SCORE, dtype=np.float32, workers=-1)
+                for row_number, column in zip(*np.nonzero(matrix)):
+                    n, index = chunk[row_number], indices[column]
+                    scores[n][index] = max(scores[n].get(index, 0.0), float(matrix[row_number, column]))
+        results = []
+        for (text, awards, _, _, forbidden_as), found, urls in zip(queries, scores, same_url):
+            ranked = []
+            for index, score in found.items():
+                catalogue_id = str(self.rows[index].get("id", ""))
+                if any((name, catalogue_id) in self.never_link for name in forbidden_as):
+                    continue
+                if index in urls:  # the same page is the same course, whatever its title says now
+                    ranked.append((index, 100.0, "duplicate", "same URL"))
+                    continue
+                relation = awards_relation(awards, self._awards[index])
+                differ = words_differ(text, self._titles[index])
+                reason = f"awards {relation}" + ("; words differ" if differ else "")
+                ranked.append((index, score, _decide(score, relation, differ), reason))
+            ranked.sort(key=lambda r: (DECISION_RANK[r[2]], r[1]), reverse=True)
+            results.append(ranked)
+        return results
+
+    def _block(self, keys: frozenset) -> tuple[list[int], list[str]]:
+        if keys not in self._blocks:
+            indices = sorted({i for key in keys for i in self._by_key.get(key, ())})
+            self._blocks[keys] = (indices, [self._titles[i] for i in indices])
+        return self._blocks[keys]
+
+    def _result(self, index: int, score: float, decision: str, reason: str | None = None) -> dict:
+        row = self.rows[index]
+        result = {"catalogue_id": row.get("id"), "title": row.get("title"), "provider": row.get("provider"),
+                  "score": round(score, 1), "decision": decision}
+        if reason is not None:
+            result["reason"] = reason
+        return result
+
+
+def group_within_crawl(items: list[dict], resolver: ProviderResolver | None = None) -> list[list[int]]:
+    """Indices of items that are one course: same provider and normalised title, or same URL."""
+    resolver = resolver or ProviderResolver({})
+    parent = list(range(len(items)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_seen: dict[tuple, int] = {}
+    for i, item in enumerate(items):
+        title = normalise_title(item.get("title") or "").key
+        keys = [("url", normalise_url(item.get("url")))]
+        if title:
+            keys.append(("course", resolver.resolve(item.get("provider") or ""), title))
+        for key in keys:
+            if key[1] and key in first_seen:
+                parent[root(i)] = root(first_seen[key])
+            else:
+                first_seen.setdefault(key, i)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(items)):
+        groups[root(i)].append(i)
+    return sorted(groups.values())

@@ -1,0 +1,180 @@
+"""Normalised course titles and provider names, the keys the matcher compares."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import NamedTuple
+
+# Award spellings, most specific first, mapped to the canonical spellings of
+# docs/architecture.md (plus MPA, "masters", "diploma" and "certificate", which
+# titles use but the architecture list has no slot for).
+_AWARD_SPELLINGS: tuple[tuple[str, str], ...] = (
+    ("PgCert", r"post\s*-?\s*grad(?:uate)?\.?\s*cert(?:ificate)?|p\.?\s?g\.?\s?cert(?:ificate)?|pgc"),
+    ("PgDip", r"post\s*-?\s*grad(?:uate)?\.?\s*dip(?:loma)?|p\.?\s?g\.?\s?dip(?:loma)?|pgd"),
+    ("MSc", r"master\s+of\s+science|m\.?\s?sc"),
+    ("MA", r"master\s+of\s+arts|m\.a\.|ma"),
+    ("MRes", r"master\s+of\s+research|m\.?\s?res"),
+    ("MPhil", r"master\s+of\s+philosophy|m\.?\s?phil"),
+    ("MPH", r"master\s+of\s+public\s+health|mph"),
+    ("MBA", r"master\s+of\s+business\s+administration|mba"),
+    ("MPA", r"master\s+of\s+public\s+administration|mpa"),
+    ("PhD", r"doctor\s+of\s+philosophy|ph\.?\s?d|d\.?\s?phil"),
+    ("professional doctorate", r"professional\s+doctorate|prof\.?\s*doc|d\.?\s?prof|doctorate"),
+    ("BSc", r"bachelor\s+of\s+science|b\.?\s?sc"),
+    ("BA", r"bachelor\s+of\s+arts|b\.a\.|ba"),
+    ("foundation degree", r"foundation\s+degree|fd(?:a|sc)?"),
+    ("masters", r"master'?s?\s+degree|masters?'?|master's"),
+    ("diploma", r"higher\s+diploma|diploma|dip"),
+    ("certificate", r"certificate|cert"),
+    ("apprenticeship", r"(?:degree\s+|higher\s+)?apprenticeship"),
+    ("short course", r"short\s+course"),
+    ("module", r"module"),
+    ("fellowship", r"fellowships?|fellows"),
+)
+_AWARD_GROUP = {f"a{i}": award for i, (award, _) in enumerate(_AWARD_SPELLINGS)}
+AWARD_PATTERN = re.compile(
+    "|".join(rf"(?<!\w)(?P<a{i}>{pattern})(?![\w'])" for i, (_, pattern) in enumerate(_AWARD_SPELLINGS)),
+    re.IGNORECASE,
+)
+# These awards name the subject too ("Executive MBA"), so their token stays in the title.
+SUBJECT_AWARDS = {"MBA": "mba", "MPA": "mpa", "MPH": "mph"}
+MASTERS_LEVEL = frozenset({"MSc", "MA", "MRes", "MPhil", "MPH", "MBA", "MPA", "masters"})
+POSTGRADUATE = MASTERS_LEVEL | {"PgCert", "PgDip"}
+
+# Words of delivery, mode and intake; a bracket or trailing " - ..." made only of them goes.
+DELIVERY_WORDS = frozenset(
+    "distance learning online on line elearning e web based blended part full time parttime fulltime "
+    "campus face to mode and or hons honours top up intake entry start flexible evening weekend day "
+    "release uk international course january february march april may june july august september october "
+    "november december autumn spring summer winter".split()
+)
+_BRACKETS = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
+_TRAILING_PART = re.compile(r"(?:\s*[:|]|\s+[-\u2010-\u2015])\s+([^-\u2010-\u2015:|]+)$")
+# Unbracketed only for phrases that are never a subject ("Teaching Online" keeps its word).
+_TRAILING_DELIVERY = re.compile(r"\s(?:by\s+)?(?:distance\s+learning|part[\s-]?time|full[\s-]?time)\s*$")
+_YEAR = re.compile(r"^\d{4}(?:/\d{2,4})?$")
+_APOSTROPHE = re.compile(r"['\u2018\u2019`]")
+_NOT_WORD = re.compile(r"[\W_]+")
+_SPELLINGS = (
+    (re.compile(r"\bhealth care\b"), "healthcare"),
+    (re.compile(r"\b(organ|special|recogn|priorit|optim|util|mobil)is(e|es|ed|ing|ation|ations)\b"), r"\1iz\2"),
+    (re.compile(r"isation\b"), "ization"),
+    (re.compile(r"\bcentre\b"), "center"),
+    # An intake year is not part of the course ("Masterclass 2025", "MSc X 2025/26").
+    (re.compile(r"\b(?:19|20)\d\d(?: \d\d(?:\d\d)?)?(?: (?:entry|intake|start))?\b"), " "),
+)
+# Left behind at the start when "MSc in X" / "Masters of X" loses its award.
+_LEADING_CONNECTOR = re.compile(r"^(?:in|of|with)\s+")
+_TRAILING_CONNECTOR = re.compile(r"\s+(?:in|of|with)$")
+_TRAILING_NOUN = re.compile(r"\s+(?:programme|program|course)$")
+
+
+# Words whose presence or absence never makes two titles different courses.
+STOPWORDS = frozenset("a an the of for in to and on with at by from into".split())
+
+
+class Title(NamedTuple):
+    text: str
+    awards: frozenset[str]
+    key: str  # the words compared between titles: the text without stopwords
+
+
+def _fold(text: str) -> str:
+    """Unicode-normalise, drop accents on Latin letters, casefold; other scripts are kept."""
+    if text.isascii():
+        return text.casefold()
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def _is_delivery(words: str) -> bool:
+    tokens = _NOT_WORD.sub(" ", words.casefold()).split()
+    return bool(tokens) and all(t in DELIVERY_WORDS or _YEAR.match(t) or t.isdigit() for t in tokens)
+
+
+def _drop_delivery(text: str) -> str:
+    text = _BRACKETS.sub(lambda m: " " if _is_delivery(m.group(1) or m.group(2) or "") else m.group(0), text)
+    trailing = _TRAILING_PART.search(text)
+    if trailing and _is_delivery(trailing.group(1)):
+        text = text[: trailing.start()]
+    return _TRAILING_DELIVERY.sub("", text)
+
+
+def _words(text: str) -> str:
+    text = _APOSTROPHE.sub("", text.replace("&", " and ").replace("+", " and "))
+    text = _NOT_WORD.sub(" ", text).strip()
+    for pattern, replacement in _SPELLINGS:
+        text = pattern.sub(replacement, text)
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=200_000)
+def normalise_title(title: str) -> Title:
+    """Split a course title into comparable words and the set of awards it names."""
+    text = _drop_delivery(_APOSTROPHE.sub("'", _fold(title or "")).replace("*", " "))
+    found: list[str] = []
+
+    def take(match: re.Match) -> str:
+        award = _AWARD_GROUP[match.lastgroup]
+        found.append(award)
+        return f" {SUBJECT_AWARDS[award]} " if award in SUBJECT_AWARDS else " "
+
+    text = _words(AWARD_PATTERN.sub(take, text))
+    awards = set(found)
+    # "PG Cert/ Dip/MSc", "Cert/PG Dip/MSc": bare Cert and Dip share the postgraduate prefix.
+    if awards & POSTGRADUATE:
+        if awards & {"diploma"}:
+            awards = (awards - {"diploma"}) | {"PgDip"}
+        if awards & {"certificate"}:
+            awards = (awards - {"certificate"}) | {"PgCert"}
+    if found:
+        text = _TRAILING_CONNECTOR.sub("", _LEADING_CONNECTOR.sub("", text))
+    words = _TRAILING_NOUN.sub("", text).split()
+    key = [w for w in words if w not in STOPWORDS] or words
+    return Title(" ".join(words), frozenset(awards), " ".join(key))
+
+
+def canonical_awards(awards) -> frozenset[str]:
+    """Canonical spellings for an award list from elsewhere ("PG Cert; MSc" or ["msc"])."""
+    if not awards:
+        return frozenset()
+    if isinstance(awards, str):
+        awards = re.split(r"[;,|]", awards)
+    found: set[str] = set()
+    for award in awards:
+        parsed = normalise_title(str(award)).awards
+        found |= parsed if parsed else ({str(award).strip()} if str(award).strip() else set())
+    return frozenset(found)
+
+
+def awards_relation(left: frozenset[str], right: frozenset[str]) -> str:
+    """'unknown' if either side names no award, 'shared' if they overlap, else 'conflict'."""
+    if not left or not right:
+        return "unknown"
+    if left & right:
+        return "shared"
+    # A generic "Masters" is any of the master's degrees.
+    if ("masters" in left and right & MASTERS_LEVEL) or ("masters" in right and left & MASTERS_LEVEL):
+        return "shared"
+    return "conflict"
+
+
+_PROVIDER_PARTS = re.compile(r"\s*(?:/|;|\band\b|\bwith\b|&)\s*", re.IGNORECASE)
+_LEADING_THE = re.compile(r"^the\s+")
+
+
+@lru_cache(maxsize=20_000)
+def normalise_provider(name: str) -> str:
+    """Comparable form of a provider name: no brackets, punctuation, case or leading 'The'."""
+    text = _BRACKETS.sub(" ", _fold(name or ""))
+    text = _APOSTROPHE.sub("", text.replace("&", " and "))
+    return _LEADING_THE.sub("", " ".join(_NOT_WORD.sub(" ", text).split()))
+
+
+def provider_parts(name: str) -> list[str]:
+    """The names inside a joint provider ("Kingston and St George's"), not yet normalised."""
+    parts = _PROVIDER_PARTS.split(_BRACKETS.sub(" ", name or ""))
+    return [part.strip() for part in parts if part.strip()]

@@ -1,0 +1,287 @@
+"""Decoding, parsing and visible-text cleaning of HTML pages (navigation, banners and footers removed)."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+import lxml.html
+from lxml import etree
+
+# Pages beyond this are cut before parsing: real course pages are under 1 MB
+# of HTML, and a 10 MB page would cost ~0.3 s in lxml and more in the regexes.
+MAX_HTML_CHARS = 2_000_000
+# The "text" fact is capped: enough for the judge's phrase search, small to store.
+TEXT_CAP = 20_000
+
+_BINARY_MAGIC = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b", b"\xd0\xcf\x11\xe0",
+                 b"OggS", b"ID3", b"RIFF", b"\x00\x00\x01\x00", b"wOF", b"7z\xbc\xaf")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_:.\-]+)""", re.I)
+# Browsers read latin-1 labels as windows-1252 (WHATWG encoding standard).
+_LATIN_LABELS = frozenset({"latin-1", "latin_1", "iso8859-1", "iso-8859-1", "iso8859_1", "cp1252",
+                           "windows-1252", "ascii", "us-ascii", "cp819", "l1"})
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
+
+# Elements never shown as page text.
+_DROP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "canvas",
+                        "select", "option", "input", "textarea", "nav", "map", "audio", "video", "head"})
+# class/id/role words of site furniture. Tokens are matched whole (split on
+# space, "-" and "_" boundaries) so "navigation" goes but "canvas" stays.
+_FURNITURE = re.compile(
+    r"(?:^|[\s_-])(?:cookies?|cookie-?banner|consent|gdpr|onetrust|cookiebot|cc-window|breadcrumbs?|skip-?links?|"
+    r"skip(?:-to)?(?:-content)?|mega-?menu|megamenu|navbar|site-?nav|global-?nav|main-?nav|primary-?nav|"
+    r"nav-?menu|navigation|sr-only|visually-?hidden|screen-?reader-?text|share|sharing|social-?(?:links|media|icons|share)|newsletter|"
+    r"site-?header|global-?header|masthead|site-?footer|global-?footer|back-?to-?top|announcement-?bar)(?:$|[\s_-])",
+    re.I,
+)
+_FURNITURE_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "menubar", "menu"})
+_COOKIE_TEXT = re.compile(r"^\W*(?:this\s+(?:web)?site\s+uses\s+cookies|we\s+use\s+cookies|we\s+(?:and\s+our\s+partners\s+)?use\s+(?:essential\s+)?cookies|cookies\s+on\s+(?:this|our)|your\s+privacy|manage\s+cookies|cookie\s+(?:settings|preferences|policy))", re.I)
+# Cookie banners are short; a longer block starting with these words is content.
+MAX_COOKIE_BANNER_CHARS = 1500
+
+BLOCK_TAGS = frozenset({
+    "p", "div", "section", "article", "aside", "main", "header", "footer", "h1", "h2", "h3", "h4", "h5", "h6",
+    "li", "ul", "ol", "dl", "dd", "table", "tr", "thead", "tbody", "tfoot", "hr", "blockquote", "pre", "figure",
+    "figcaption", "details", "summary", "address", "form", "fieldset", "legend", "caption", "body", "dialog",
+})
+_CELL_TAGS = frozenset({"td", "th"})
+_SPACES = re.compile(r"[^\S\n]+")
+_LINE_BREAKS = re.compile(r" ?\n[\n ]*")
+_EDGE_BARS = re.compile(r"^(?: ?\| ?)+|(?: ?\| ?)+$", re.M)
+_SKIP_LINES = re.compile(r"^(?:skip to (?:main )?content|back to top|print this page|share this page)$", re.I | re.M)
+
+
+class PageError(Exception):
+    """The body cannot be read as an HTML page (empty, binary or unparseable)."""
+
+
+def looks_binary(body: bytes | str) -> bool:
+    """True for bodies that are files, not text: known magic numbers or NUL bytes near the start."""
+    head = body[:1024]
+    if isinstance(head, str):
+        return "\x00" in head
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    return head.startswith(_BINARY_MAGIC) or b"\x00" in head
+
+
+def _codec_name(label: str | None) -> str | None:
+    if not label:
+        return None
+    try:
+        return codecs.lookup(label.strip().strip("\"'")).name
+    except LookupError:
+        return None
+
+
+def decode_html(body: bytes | str, encoding: str | None = None) -> tuple[str, list[str]]:
+    """The page as text, and notes on any encoding trouble met on the way.
+
+    Order: byte-order mark, then the declared encoding (HTTP header argument or
+    <meta charset>), then UTF-8, then windows-1252. A latin-1 declaration over
+    bytes that are valid UTF-8 is treated as the common server misconfiguration
+    it is, and the page is read as UTF-8.
+    """
+    notes: list[str] = []
+    if isinstance(body, str):
+        return body, notes
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if body.startswith(bom):
+            return body[len(bom):].decode(codec, "replace"), notes
+    declared = encoding
+    if not declared:
+        meta = _META_CHARSET.search(body[:4096])
+        declared = meta.group(1).decode("ascii", "replace") if meta else None
+    codec = _codec_name(declared)
+    if declared and codec is None:
+        notes.append(f"encoding: unknown charset {declared[:40]!r}")
+    if codec and (declared.lower() in _LATIN_LABELS or codec in ("latin-1", "cp1252", "ascii")):
+        try:
+            text = body.decode("utf-8")
+            if not text.isascii():
+                notes.append(f"encoding: declared {declared} but body is UTF-8")
+            return text, notes
+        except UnicodeDecodeError:
+            return body.decode("cp1252", "replace"), notes
+    if codec:
+        try:
+            return body.decode(codec), notes
+        except UnicodeDecodeError:
+            notes.append(f"encoding: body is not valid {declared}")
+    try:
+        return body.decode("utf-8"), notes
+    except UnicodeDecodeError:
+        notes.append("encoding: not UTF-8, read as windows-1252")
+        return body.decode("cp1252", "replace"), notes
+
+
+def parse_html(text: str):
+    """An lxml document for ``text``; raises PageError when there is nothing to parse."""
+    text = _XML_DECLARATION.sub("", text, count=1)
+    text = _CONTROL_CHARS.sub(" ", text)
+    if not text.strip():
+        raise PageError("body: empty")
+    try:
+        root = lxml.html.document_fromstring(text, parser=_PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
+        raise PageError(f"body: unparseable HTML ({exc.__class__.__name__})") from exc
+    if root is None:
+        raise PageError("body: unparseable HTML")
+    return root
+
+
+def _is_furniture(el) -> bool:
+    role = el.get("role")
+    if role and role.lower() in _FURNITURE_ROLES:
+        return el.tag not in ("main", "article")
+    tokens = " ".join(filter(None, (el.get("class"), el.get("id"), el.get("aria-label"))))
+    if tokens and _FURNITURE.search(tokens):
+        return not _holds_main_content(el)
+    itemtype = el.get("itemtype")
+    return bool(itemtype and "BreadcrumbList" in itemtype)
+
+
+def _holds_main_content(el) -> bool:
+    """A wrapper with furniture words in its class that still holds the page's h1 or <main>."""
+    for child in el.iter("h1", "main"):
+        return True
+    return False
+
+
+def _inside(el, tags: tuple[str, ...]) -> bool:
+    parent = el.getparent()
+    while parent is not None:
+        if parent.tag in tags:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def clean_tree(root) -> None:
+    """Remove everything a reader would not see as page content, in place."""
+    doomed = []
+    for el in root.iter():
+        tag = el.tag
+        if not isinstance(tag, str):
+            doomed.append(el)
+            continue
+        if tag in _DROP_TAGS:
+            doomed.append(el)
+        elif tag in ("header", "footer"):
+            # A site header or footer; a course hero <header> inside <main> stays.
+            if not _inside(el, ("main", "article")) and not _holds_main_content(el):
+                doomed.append(el)
+        elif _is_furniture(el):
+            doomed.append(el)
+    for el in doomed:
+        _drop(el)
+    body = root.find("body")
+    if body is None:
+        return
+    # Cookie banners with no telling class: short blocks near the top of <body> that start with cookie talk.
+    for el in list(body.iterchildren()) + [c for child in body.iterchildren() for c in child.iterchildren()]:
+        if isinstance(el.tag, str) and el.getparent() is not None:
+            text = _text_start(el, MAX_COOKIE_BANNER_CHARS)
+            if len(text) < MAX_COOKIE_BANNER_CHARS and _COOKIE_TEXT.match(text.strip()[:200]):
+                _drop(el)
+
+
+def _text_start(el, limit: int) -> str:
+    """The first ``limit`` characters of an element's text, without building all of it."""
+    parts, size = [], 0
+    for piece in el.itertext():
+        parts.append(piece)
+        size += len(piece)
+        if size >= limit:
+            break
+    return "".join(parts)
+
+
+def _drop(el) -> None:
+    """Remove ``el`` but keep its tail text, which belongs to the parent."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail and tail.strip():
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + " " + tail
+        else:
+            parent.text = (parent.text or "") + " " + tail
+    parent.remove(el)
+
+
+def mark_blocks(root) -> None:
+    """Put line breaks around block elements and " | " after table cells, so text_content() keeps layout.
+
+    Tables with a header row get the column heading written into each cell
+    ("Home: £9,250"), so a fee or duration keeps its label on its own line.
+    """
+    for table in root.iter("table"):
+        _label_cells_with_headers(table)
+    for el in root.iter():
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if tag in BLOCK_TAGS:
+            el.text = "\n" + (el.text or "")
+            el.tail = "\n" + (el.tail or "")
+        elif tag in _CELL_TAGS:
+            el.tail = " | " + (el.tail or "")
+        elif tag == "dt":
+            el.text = "\n" + (el.text or "")
+            el.tail = ": " + (el.tail or "")
+        elif tag == "br":
+            el.tail = "\n" + (el.tail or "")
+
+
+def _label_cells_with_headers(table) -> None:
+    rows = [r for r in table.iter("tr")]
+    if len(rows) < 2:
+        return
+    header = [c for c in rows[0] if isinstance(c.tag, str) and c.tag in _CELL_TAGS]
+    if len(header) < 2 or any(c.tag != "th" for c in header):
+        return
+    names = [" ".join(c.text_content().split()) for c in header]
+    for row in rows[1:]:
+        cells = [c for c in row if isinstance(c.tag, str) and c.tag in _CELL_TAGS]
+        for i, cell in enumerate(cells):
+            if i and i < len(names) and names[i]:
+                cell.text = f"{names[i]}: " + (cell.text or "")
+
+
+def normalise_text(text: str) -> str:
+    """Collapse runs of spaces, keep single line breaks between blocks."""
+    text = _SPACES.sub(" ", text)
+    text = _LINE_BREAKS.sub("\n", text)
+    text = _EDGE_BARS.sub("", text)
+    text = _SKIP_LINES.sub("", text)
+    return _LINE_BREAKS.sub("\n", text).strip()
+
+
+def element_text(el) -> str:
+    """Visible text of one element after mark_blocks, normalised."""
+    return normalise_text(el.text_content())
+
+
+_MAIN_XPATH = "//main | //*[@role='main']"
+_CONTENT_IDS = ("main-content", "maincontent", "content-main", "main", "content", "primary")
+# A <main> with less text than this is a shell (content rendered elsewhere); use <body>.
+MIN_MAIN_TEXT = 200
+
+
+def main_element(root):
+    """The element holding the page's own content: <main>, role=main, a content id, or <body>."""
+    for el in root.xpath(_MAIN_XPATH):
+        if len(el.text_content()) >= MIN_MAIN_TEXT:
+            return el
+    for ident in _CONTENT_IDS:
+        found = root.xpath(f"//*[@id='{ident}']")
+        if found and len(found[0].text_content()) >= MIN_MAIN_TEXT:
+            return found[0]
+    body = root.find("body")
+    return body if body is not None else root

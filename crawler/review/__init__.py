@@ -1,0 +1,57 @@
+"""The review server: Datasette on the crawl database with this directory's metadata and plugin.
+
+`scrapy review` (crawler/commands/review.py) is the documented way in; these helpers
+build what it passes to Datasette so they can be tested without starting a server.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import yaml
+
+REVIEW_DIR = Path(__file__).resolve().parent
+METADATA_FILE = REVIEW_DIR / "metadata.yml"
+PLUGINS_DIR = REVIEW_DIR / "plugins"
+# The database key used in metadata.yml: the stem of the default data/courses.db.
+METADATA_DATABASE = "courses"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8001
+
+# One environment variable per reviewer holds their password hash (never the password).
+REVIEWER_ENV = re.compile(r"^REVIEW_PASSWORD_HASH_([A-Z0-9_]+)$")
+
+
+def reviewer_accounts(environ: Mapping[str, str]) -> dict[str, str]:
+    """Reviewer name -> the environment variable holding their password hash."""
+    return {
+        match.group(1).lower(): name
+        for name in sorted(environ)
+        if (match := REVIEWER_ENV.match(name)) and environ[name].strip()
+    }
+
+
+def review_metadata(database_name: str, environ: Mapping[str, str]) -> dict:
+    """metadata.yml for a database named `database_name`, with one sign-in account per reviewer variable."""
+    metadata = yaml.safe_load(METADATA_FILE.read_text(encoding="utf-8"))
+    databases = metadata["databases"]
+    if database_name != METADATA_DATABASE:
+        databases[database_name] = databases.pop(METADATA_DATABASE)
+    accounts = {f"{name}_password_hash": {"$env": variable}
+                for name, variable in reviewer_accounts(environ).items()}
+    metadata.setdefault("plugins", {})["datasette-auth-passwords"] = accounts
+    return metadata
+
+
+def datasette_args(db_path: Path, metadata_path: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
+                   root: bool = False) -> list[str]:
+    """Arguments for `datasette serve` on the crawl database."""
+    args = ["serve", str(db_path), "--metadata", str(metadata_path), "--plugins-dir", str(PLUGINS_DIR),
+            "--host", host, "--port", str(port),
+            # Reviewers search and facet the whole candidates table.
+            "--setting", "facet_time_limit_ms", "1000", "--setting", "sql_time_limit_ms", "3000"]
+    if root:
+        args.append("--root")
+    return args

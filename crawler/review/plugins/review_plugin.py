@@ -1,0 +1,65 @@
+"""Datasette plugin for the review server: busy timeout, decision links, and the reject reasons list."""
+
+import json
+
+from datasette import hookimpl
+from markupsafe import Markup, escape
+from urllib.parse import urlencode
+
+# Matches crawler.storage.BUSY_TIMEOUT_MS: a review write waits for a crawl's page
+# transaction instead of failing with "database is locked". Not imported because
+# Datasette loads this file by path, outside the project's package.
+BUSY_TIMEOUT_MS = 30_000
+
+
+@hookimpl
+def prepare_connection(conn):
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
+def _link(datasette, database, query, label, **params):
+    href = f"{datasette.urls.database(database)}/{query}?{urlencode(params)}"
+    return f'<a href="{escape(href)}">{escape(label)}</a>'
+
+
+@hookimpl
+def render_cell(row, value, column, database, datasette):
+    """The `decide` and `undo` columns of the review views become links to the prefilled forms."""
+    if value is None or column not in ("decide", "undo"):
+        return None
+    if column == "undo":
+        return Markup(_link(datasette, database, "undo", "undo", decision_id=value))
+    keys = row.keys()
+    if "catalogue_id" in keys:
+        pair = {"candidate_id": value, "catalogue_id": row["catalogue_id"]}
+        links = [_link(datasette, database, "same_as", "same as", **pair),
+                 _link(datasette, database, "not_same", "not same", **pair)]
+    else:
+        links = [_link(datasette, database, query, label, candidate_id=value)
+                 for query, label in (("accept", "accept"), ("reject", "reject"), ("same_as", "same as"))]
+    return Markup(" · ".join(links))
+
+
+@hookimpl
+def extra_body_script(database, view_name, request, datasette):
+    """On the reject form, offer the reasons from reject_reasons as a list (the triggers check them)."""
+    if request is None or database is None or not request.path.endswith("/reject"):
+        return None
+
+    async def script():
+        db = datasette.get_database(database)
+        reasons = [row[0] for row in (await db.execute("SELECT reason FROM reject_reasons ORDER BY rowid")).rows]
+        return f"""
+document.querySelectorAll('form.sql input[name="reason"]').forEach(function (input) {{
+  var select = document.createElement('select');
+  select.name = 'reason'; select.id = input.id;
+  [''].concat({json.dumps(reasons)}).forEach(function (reason) {{
+    var option = document.createElement('option');
+    option.value = reason; option.textContent = reason || '(choose a reason)';
+    option.selected = reason === input.value;
+    select.appendChild(option);
+  }});
+  input.replaceWith(select);
+}});"""
+
+    return script

@@ -1,0 +1,381 @@
+"""The matcher: normalised titles and providers, decisions on labelled pairs, the CSV command."""
+
+import csv
+import importlib
+import io
+import json
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from crawler.match_csv import InputError, match_csv
+from crawler.matching import Matcher, ProviderResolver, group_within_crawl
+from crawler.normalise import awards_relation, canonical_awards, normalise_title
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "matching"
+RESULT_KEYS = {"catalogue_id", "title", "provider", "score", "decision"}
+
+
+@pytest.fixture(scope="module")
+def resolver():
+    return ProviderResolver.from_yaml(FIXTURES / "providers.yaml")
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    from crawler.catalogue import read_catalogue
+
+    return read_catalogue(ROOT / "data" / "catalogue.csv")
+
+
+@pytest.fixture(scope="module")
+def matcher(catalogue, resolver):
+    return Matcher(catalogue, resolver)
+
+
+def read_pairs():
+    with open(FIXTURES / "pairs.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.mark.parametrize("title, text, awards", [
+    # award spellings, before or after the subject
+    ("MSc Improvement Science", "improvement science", {"MSc"}),
+    ("Improvement Science MSc", "improvement science", {"MSc"}),
+    ("Improvement Science (MSc)", "improvement science", {"MSc"}),
+    ("Master of Science in Improvement Science", "improvement science", {"MSc"}),
+    ("M.Sc. Improvement Science", "improvement science", {"MSc"}),
+    ("Leadership and Service Improvement PgCert/PgDip/Msc", "leadership and service improvement",
+     {"PgCert", "PgDip", "MSc"}),
+    ("PG Cert/ Dip/MSc Leading and Managing Health and Social Care*", "leading and managing health and social care",
+     {"PgCert", "PgDip", "MSc"}),
+    ("Post grad cert/ diploma/MSc in Systems Thinking in Practice", "systems thinking in practice",
+     {"PgCert", "PgDip", "MSc"}),
+    ("Cert/PG Dip / MSc Advancing Healthcare Practice", "advancing healthcare practice", {"PgCert", "PgDip", "MSc"}),
+    ("Postgraduate Certificate in Systems Thinking in Practice", "systems thinking in practice", {"PgCert"}),
+    ("PGDip Clinical Research", "clinical research", {"PgDip"}),
+    ("MRes / MPhil /PhD Management Science and Innovation", "management science and innovation",
+     {"MRes", "MPhil", "PhD"}),
+    ("Fd/BA/BSc/MA/MSc Applied Professional Studies", "applied professional studies",
+     {"foundation degree", "BA", "BSc", "MA", "MSc"}),
+    ("Applied Professional Studies BA (Hons)", "applied professional studies", {"BA"}),
+    ("Masters in Clinical Research", "clinical research", {"masters"}),
+    ("Master's in Clinical Research", "clinical research", {"masters"}),
+    ("Professional doctorate Nursing", "nursing", {"professional doctorate"}),
+    ("DProf Professional Studies", "professional studies", {"professional doctorate"}),
+    ("Higher Diploma Professional Practice", "professional practice", {"diploma"}),
+    ("Service Delivery and Quality Improvement Module*", "service delivery and quality improvement", {"module"}),
+    ("Quality Improvement Fellowships", "quality improvement", {"fellowship"}),
+    # awards that name the subject keep their word
+    ("Executive MBA", "executive mba", {"MBA"}),
+    ("Executive Master of Business Administration", "executive mba", {"MBA"}),
+    # delivery, intake and punctuation
+    ("Facilitating Change in the Workplace (Distance Learning)", "facilitating change in the workplace", set()),
+    ("Facilitating Change in the Workplace - Online", "facilitating change in the workplace", set()),
+    ("Facilitating Change in the Workplace by distance learning", "facilitating change in the workplace", set()),
+    ("Measuring for Improvement (online course)", "measuring for improvement", set()),
+    ("Implementation Science Masterclass 2025", "implementation science masterclass", set()),
+    ("Clinical Research MSc (2025/26 entry)", "clinical research", {"MSc"}),
+    ("Evidence-Based Practice", "evidence based practice", set()),
+    ("Quality, Information & Safety", "quality information and safety", set()),
+    ("Coaching and Mentoring in Health Care", "coaching and mentoring in healthcare", set()),
+    ("Organising for Quality", "organizing for quality", set()),
+    ("Leadership Skills for AHP’s", "leadership skills for ahps", set()),
+    ("  CLINICAL   leadership ", "clinical leadership", set()),
+    ("Santé publique", "sante publique", set()),
+    ("公共卫生硕士", "公共卫生硕士", set()),
+    ("", "", set()),
+    # near misses: these words stay, they are the subject
+    ("Evidence based practice (radiography)", "evidence based practice radiography", set()),
+    ("Improving Care (measurement masterclass)", "improving care measurement masterclass", set()),
+    ("Foundations of Improvement Science", "foundations of improvement science", set()),
+    ("Teaching Online", "teaching online", set()),
+    ("Masterclass in Leadership", "masterclass in leadership", set()),
+    ("In Vitro Diagnostics", "in vitro diagnostics", set()),
+])
+def test_normalise_title(title, text, awards):
+    parsed = normalise_title(title)
+    assert (parsed.text, parsed.awards) == (text, frozenset(awards))
+
+
+@pytest.mark.parametrize("left, right", [
+    ("Leadership", "Clinical Leadership"),
+    ("Professional doctorate Nursing", "Professional doctorate Midwifery"),
+    ("NICE: Evidence into practice", "NICE: evidence into practice - how to make evidence based decisions"),
+    ("Evidence Based Practice", "Evidence based practice (radiography)"),
+])
+def test_normalise_title_near_misses_stay_apart(left, right):
+    assert normalise_title(left).key != normalise_title(right).key
+
+
+@pytest.mark.parametrize("left, right, relation", [
+    ({"PgCert", "PgDip", "MSc"}, {"MSc"}, "shared"),
+    ({"PgCert"}, {"MSc"}, "conflict"),
+    ({"MBA"}, {"MPA"}, "conflict"),
+    ({"masters"}, {"MSc"}, "shared"),
+    ({"masters"}, {"PgCert"}, "conflict"),
+    (set(), {"MSc"}, "unknown"),
+])
+def test_awards_relation(left, right, relation):
+    assert awards_relation(frozenset(left), frozenset(right)) == relation
+
+
+@pytest.mark.parametrize("awards, expected", [
+    (["MSc", "PgDip"], {"MSc", "PgDip"}),
+    ("PG Cert; Master of Science", {"PgCert", "MSc"}),
+    (None, set()),
+])
+def test_canonical_awards(awards, expected):
+    assert canonical_awards(awards) == frozenset(expected)
+
+
+@pytest.mark.parametrize("provider, key", [
+    # the report's spellings, current names, former names and aliases
+    ("City University", "city"),
+    ("City, University of London", "city"),
+    ("Kings College London", "kcl"),
+    ("King's College London", "kcl"),
+    ("King’s College London", "kcl"),
+    ("St Georges, University of London", "sgul"),
+    ("St George's", "sgul"),
+    ("UCL", "ucl"),
+    ("University College London", "ucl"),
+    ("Imperial College", "imperial"),
+    ("Imperial College London", "imperial"),
+    ("LSBU", "lsbu"),
+    ("Middlesex University", "middlesex"),
+    ("Thames Valley University", "uwl"),
+    ("UEL", "uel"),
+    ("Greenwich", "greenwich"),
+    ("Westminster", "westminster"),
+    ("Kingston University", "kingston"),
+    ("The Open University", "open_university"),
+    ("Open University", "open_university"),
+    ("OU", "open_university"),
+    ("BMJ Quality", "bmj"),
+    ("BMJ Learning", "bmj"),
+    ("IHI", "ihi"),
+    ("Institute for Healthcare Improvement", "ihi"),
+    ("NIHR", "nihr"),
+    ("The Health Foundation", "health_foundation"),
+    # joint providers block with every partner
+    ("Kingston and St George's", "kingston+sgul"),
+    ("Kingston University & St George's, University of London", "kingston+sgul"),
+    ("UCL / Imperial College London", "imperial+ucl"),
+    # unknown providers are their own normalised names, brackets dropped
+    ("Shaping Health International (delivery of specialist programmes developed by the NHS Institute)",
+     "shaping health international"),
+    ("SAA Soft [http://www.saasoft.com/]", "saa soft"),
+    # near misses: a similar name is another provider
+    ("NIHR CLAHRC South London", "nihr clahrc south london"),
+    ("King's Improvement Science", "kings improvement science"),
+    ("University of London", "university of london"),
+    ("", ""),
+])
+def test_resolve_provider(resolver, provider, key):
+    assert resolver.resolve(provider) == key
+
+
+def test_a_name_two_sites_share_blocks_with_both():
+    resolver = ProviderResolver({"a": ["Old Institute", "A Trust"], "b": ["Old Institute", "B Trust"]})
+    assert resolver.keys("Old Institute") == {"a", "b"}
+
+
+def test_resolver_from_registry():
+    site = SimpleNamespace(key="kcl", name="King's College London", former_names=["KCL"], aliases=["Kings"])
+    assert ProviderResolver.from_registry(SimpleNamespace(sites=[site])).resolve("kings") == "kcl"
+
+
+def test_labelled_pairs_precision_recall_and_review_share(resolver):
+    pairs = read_pairs()
+    negatives = [p for p in pairs if p["same"] == "0"]
+    assert len(pairs) >= 150 and len(negatives) >= len(pairs) / 2
+    decisions = []
+    for pair in pairs:
+        found = Matcher([{"id": "c", "title": pair["catalogue_title"], "provider": pair["catalogue_provider"]}],
+                        resolver).best(pair["candidate_title"], pair["candidate_provider"])
+        decisions.append((pair["same"] == "1", found["decision"] if found else "new"))
+    linked = [same for same, decision in decisions if decision == "duplicate"]
+    assert sum(linked) / len(linked) >= 0.98  # precision
+    assert sum(linked) / sum(same for same, _ in decisions) >= 0.9  # recall
+    assert sum(decision == "review" for _, decision in decisions) / len(decisions) < 0.10
+
+
+@pytest.mark.parametrize("title, provider, expected_id, decision", [
+    ("Improvement Science MSc", "UWL", "t3-02", "duplicate"),
+    ("Leadership & Service Improvement (PgCert)", "LSBU", "t3-07", "duplicate"),
+    ("Clinical Leadership", "Kingston University", "t4-35", "duplicate"),
+    ("Leading Change in Mental Health", "Kingston University", "t4-37", "review"),
+    # blocked by provider, or a different award sold separately
+    ("Clinical Leadership", "University of Greenwich", None, None),
+    ("PgCert Clinical Leadership", "Kingston University", None, None),
+    ("Leadership", "London South Bank University", None, None),
+    ("Executive MPA", "London South Bank University", "t4-26", "duplicate"),
+])
+def test_best_on_the_report_catalogue(matcher, title, provider, expected_id, decision):
+    found = matcher.best(title, provider)
+    assert (found and found["catalogue_id"], found and found["decision"]) == (expected_id, decision)
+    if found:
+        assert set(found) == RESULT_KEYS
+
+
+def test_best_accepts_awards_from_the_page(matcher):
+    assert matcher.best("Clinical Leadership", "Kingston University", awards=["PgCert"]) is None
+    assert matcher.best("Clinical Leadership", "Kingston University", awards="PgCert; PgDip; MSc")["catalogue_id"] == "t4-35"
+
+
+def test_catalogue_awards_column_is_used(resolver):
+    matcher = Matcher([{"id": "x", "title": "Clinical Leadership", "provider": "LSBU", "awards": "PgCert"}], resolver)
+    assert matcher.best("MSc Clinical Leadership", "LSBU") is None
+
+
+def test_match_many_equals_best_in_order(matcher):
+    rows = [{"title": "Physiotherapy MSc", "provider": "UEL"}, {"title": "Astrophysics", "provider": "UCL"},
+            {"title": "", "provider": "UCL"}, {"title": "MRes Clinical Research", "provider": "City University"}]
+    assert matcher.match_many(rows) == [matcher.best(r["title"], r["provider"]) for r in rows]
+    assert [r and r["catalogue_id"] for r in matcher.match_many(rows)] == ["t4-12", None, None, "t4-08"]
+
+
+def test_candidates_are_best_first_and_limited(matcher):
+    found = matcher.candidates("NICE: evidence into practice - how to", "BMJ Learning", limit=2)
+    assert len(found) <= 2 and all(c["score"] >= 80 for c in found)
+    assert [c["score"] for c in found] == sorted((c["score"] for c in found), reverse=True)
+
+
+def test_candidates_show_award_conflicts_with_a_reason(matcher):
+    [found] = matcher.candidates("PgCert Clinical Leadership", "Kingston University")
+    assert (found["catalogue_id"], found["decision"], found["reason"]) == ("t4-35", "new", "awards conflict")
+
+
+def test_same_url_is_a_duplicate_whatever_the_title(resolver):
+    matcher = Matcher([{"id": "x", "title": "Old Name", "provider": "UCL", "url": "https://www.ucl.ac.uk/c/1/"}],
+                      resolver)
+    assert matcher.best("New Name", "UCL", url="http://ucl.ac.uk/c/1?utm_source=x")["decision"] == "duplicate"
+
+
+def test_never_link_by_url_and_by_key(resolver):
+    rows = [{"id": "x", "title": "Clinical Leadership", "provider": "LSBU"}]
+    url = "https://www.lsbu.ac.uk/clinical-leadership"
+    assert Matcher(rows, resolver, never_link={(url, "x")}).best("Clinical Leadership", "LSBU", url=url) is None
+    matcher = Matcher(rows, resolver)
+    matcher.forbid(matcher.key_for("Clinical Leadership (Online)", "London South Bank University"), "x")
+    assert matcher.best("Clinical Leadership", "LSBU") is None
+    assert matcher.best("Clinical Leadership", "LSBU", url=url) is None
+
+
+def test_joint_provider_blocks_with_each_partner(resolver):
+    matcher = Matcher([{"id": "x", "title": "MSc Clinical Leadership", "provider": "Kingston University"}], resolver)
+    assert matcher.best("Clinical Leadership", "Kingston and St George's")["catalogue_id"] == "x"
+
+
+def test_matcher_takes_a_registry(catalogue):
+    site = SimpleNamespace(key="uwl", name="University of West London", former_names=[], aliases=[])
+    assert Matcher(catalogue, SimpleNamespace(sites=[site])).best("Improvement Science", "uwl")["catalogue_id"] == "t3-02"
+
+
+def test_group_within_crawl(resolver):
+    items = [
+        {"title": "MSc Clinical Leadership", "provider": "Kingston", "url": "https://k.ac.uk/msc"},
+        {"title": "Clinical Leadership PgCert", "provider": "Kingston University", "url": "https://k.ac.uk/pgcert"},
+        {"title": "Clinical Leadership", "provider": "LSBU", "url": "https://lsbu.ac.uk/cl"},
+        {"title": "Leading Clinical Teams", "provider": "LSBU", "url": "https://lsbu.ac.uk/cl/"},
+        {"title": "Nursing", "provider": "LSBU", "url": ""},
+    ]
+    assert group_within_crawl(items, resolver) == [[0, 1], [2, 3], [4]]
+
+
+def test_catalogue_transcribes_the_report(catalogue):
+    by_table = {}
+    for row in catalogue:
+        by_table.setdefault(row["source_table"], []).append(row)
+    assert {k: len(v) for k, v in by_table.items()} == {"table 3": 11, "table 4": 38, "table 8": 19, "fellowships": 11}
+    assert len({row["id"] for row in catalogue}) == len(catalogue)
+    assert not any("*" in row["title"] for row in catalogue)
+    assert sum(row["unverified"] == "1" for row in catalogue) == 10
+    assert {row["region"] for row in by_table["fellowships"]} == {"national", "local"}
+
+
+def run_csv(data: bytes, matcher, as_json=False):
+    out, err = io.StringIO(), io.StringIO()
+    counts = match_csv(io.BytesIO(data), out, matcher, as_json, err=err, name="in.csv")
+    return out.getvalue(), err.getvalue(), counts
+
+
+def test_match_csv_writes_every_row_in_order(matcher):
+    out, err, _ = run_csv(b"title,provider,extra\nImprovement Science MSc,UWL,1\nAstrophysics,UCL,2\n", matcher)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["extra"], r["catalogue_id"], r["decision"]) for r in rows] == [("1", "t3-02", "duplicate"), ("2", "", "new")]
+    assert err == ""
+
+
+def test_match_csv_json_lines(matcher):
+    out, _, _ = run_csv(b"title,provider\nImprovement Science MSc,UWL\nAstrophysics,UCL\n", matcher, as_json=True)
+    first, second = [json.loads(line) for line in out.splitlines()]
+    assert (first["catalogue_id"], first["score"], second["catalogue_id"], second["decision"]) == ("t3-02", 100.0, None, "new")
+
+
+@pytest.mark.parametrize("line, message", [
+    (b",UCL", "in.csv:3: not matched: empty title"),
+    (b"x" * 5000 + b",UCL", "in.csv:3: not matched: title is 5,000 characters"),
+    (b"MSc Physiotherapy,", "in.csv:3: not matched: empty provider"),
+    (b"***,UCL", "in.csv:3: not matched: title has no letters or digits"),
+    (b"MSc Physiotherapy,UEL,surplus", "in.csv:3: not matched: more fields than the header"),
+])
+def test_match_csv_names_a_bad_row_and_goes_on(matcher, line, message):
+    out, err, counts = run_csv(b"title,provider\nAstrophysics,UCL\n" + line + b"\nPhysiotherapy MSc,UEL\n", matcher)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert message in err
+    assert [r["decision"] for r in rows] == ["new", "", "duplicate"]
+    assert counts["not matched"] == 1
+
+
+def test_match_csv_non_latin_titles_are_matched_not_rejected(matcher):
+    out, err, _ = run_csv("title,provider\n公共卫生硕士,UCL\nМагистр здравоохранения,UCL\n".encode(), matcher)
+    assert [r["decision"] for r in csv.DictReader(io.StringIO(out))] == ["new", "new"] and err == ""
+
+
+@pytest.mark.parametrize("data, warning", [
+    ("\ufefftitle,provider\nMSc Podiatric medicine,UEL\n".encode("utf-8"), None),
+    ("title,provider\nMSc Podiatric medicine – Part-time,UEL\n".encode("cp1252"), "read as cp1252"),
+])
+def test_match_csv_encodings(matcher, data, warning):
+    out, err, _ = run_csv(data, matcher)
+    assert next(csv.DictReader(io.StringIO(out)))["catalogue_id"] == "t4-13"
+    assert (warning in err) if warning else err == ""
+
+
+def test_match_csv_missing_column_is_an_input_error(matcher):
+    with pytest.raises(InputError, match="in.csv: missing column.s. provider"):
+        run_csv(b"title,university\nMSc Physiotherapy,UEL\n", matcher)
+
+
+def _other_command_broken():
+    for module in pkgutil.iter_modules([str(ROOT / "crawler" / "commands")]):
+        try:
+            importlib.import_module(f"crawler.commands.{module.name}")
+        except ImportError as exc:
+            return f"crawler.commands.{module.name} does not import ({exc}); scrapy cannot list commands"
+    return None
+
+
+@pytest.mark.skipif(not (ROOT / "scrapy.cfg").exists(), reason="scrapy.cfg not created yet")
+def test_scrapy_match_command_end_to_end(tmp_path):
+    broken = _other_command_broken()
+    if broken:
+        pytest.skip(broken)
+    source = tmp_path / "in.csv"
+    source.write_text("title,provider\nImprovement Science MSc,UWL\n,UCL\n", encoding="utf-8")
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "scrapy"), "match", str(source), "--json",
+         "--providers", str(FIXTURES / "providers.yaml")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [(r["catalogue_id"], r["decision"]) for r in lines] == [("t3-02", "duplicate"), (None, None)]
+    assert "in.csv:3: not matched: empty title" in done.stderr
