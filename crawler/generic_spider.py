@@ -80,6 +80,9 @@ class GenericCourseSpider(SitemapSpider):
         # The contact address goes into the User-Agent unless a full USER_AGENT was given.
         if settings.getpriority("USER_AGENT") <= settings.getpriority("CONTACT_URL"):
             settings.set("USER_AGENT", user_agent(settings.get("CONTACT_URL")), priority="spider")
+        if settings.get("REPLAY"):
+            # The archive is the whole truth in a replay; a cache of live nights must not answer.
+            settings.set("HTTPCACHE_ENABLED", False, priority="cmdline")
         if getattr(cls, "site", None) is None:
             return
         # Per-site caps from the registry; a run can still override them with -s.

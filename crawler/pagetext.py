@@ -250,7 +250,7 @@ def _label_cells_with_headers(table) -> None:
     for row in rows[1:]:
         cells = [c for c in row if isinstance(c.tag, str) and c.tag in _CELL_TAGS]
         for i, cell in enumerate(cells):
-            if i and i < len(names) and names[i]:
+            if i < len(names) and names[i]:
                 cell.text = f"{names[i]}: " + (cell.text or "")
 
 

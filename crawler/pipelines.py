@@ -10,7 +10,7 @@ from crawler.items import FetchedPage
 from crawler.registry import load_registry
 from crawler.runlog import run_id_for
 from crawler.storage import (
-    add_candidate_urls, catalogue_rows, content_hash, forbidden_pairs, open_db, record_match, record_page, upsert_candidate,
+    add_candidate_urls, catalogue_rows, content_hash, mark_page_seen, forbidden_pairs, open_db, record_match, record_page, upsert_candidate,
 )
 from crawler.terms import load_terms
 
@@ -84,6 +84,15 @@ class CoursePipeline:
             add_candidate_urls(self.db, target, sorted(old_urls))
         self.db.conn.close()
 
+    def unchanged_since_last_seen(self, url: str, body_hash: str, seen_at: str) -> bool:
+        """An unchanged page is not extracted again: its page and candidate rows are only marked seen."""
+        row = self.db.execute("SELECT content_hash, candidate_id FROM pages WHERE url = ?", [url]).fetchone()
+        if row is None or row[0] != body_hash:
+            return False
+        with self.db.atomic():
+            mark_page_seen(self.db, url, row[1], self.run_id, seen_at)
+        return True
+
     def process_item(self, item, spider=None):
         if not isinstance(item, FetchedPage):
             return item
@@ -91,13 +100,17 @@ class CoursePipeline:
 
     def store_page(self, page: FetchedPage) -> dict:
         site = self.registry.get(page.site)
+        body_hash = content_hash(page.body)
+        if self.unchanged_since_last_seen(page.url, body_hash, page.fetched_at):
+            self.stats.inc_value("pages/unchanged")
+            return {"url": page.url, "site": site.key, "unchanged": True}
         canonical = page.canonical_url or page.url
         analysis = self.analyser.analyse(page.body, page.url, encoding=page.encoding, site=site,
                                          canonical_url=canonical)
         facts = analysis.facts
         page_row = {
             "url": page.url, "site": site.key, "run_id": self.run_id, "fetched_at": page.fetched_at,
-            "status": page.status, "content_type": page.content_type, "content_hash": content_hash(page.body),
+            "status": page.status, "content_type": page.content_type, "content_hash": body_hash,
             "archive_record": page.archive_record, "page_kind": facts.get("page_kind"),
             "is_course": 1 if analysis.is_course else 0,
             "error": "; ".join(facts.get("errors") or []) or None,

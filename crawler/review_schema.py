@@ -283,8 +283,8 @@ VIEWS = {
          WHERE runs_missed >= {DISCONTINUED_AFTER_RUNS}
          ORDER BY runs_missed DESC, provider, title""",
     "provider_counts": """
-        WITH names AS (SELECT provider FROM candidates WHERE provider IS NOT NULL
-                       UNION SELECT provider FROM catalogue WHERE provider IS NOT NULL)
+        WITH names AS (SELECT provider FROM candidates WHERE NULLIF(provider, '') IS NOT NULL
+                       UNION SELECT provider FROM catalogue WHERE NULLIF(provider, '') IS NOT NULL)
         SELECT n.provider,
                count(c.id) AS candidates,
                count(CASE WHEN c.scope_category = 'core' THEN 1 END) AS core,

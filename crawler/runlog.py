@@ -32,14 +32,14 @@ def run_id_for(crawler, db) -> int:
 def site_figures(stats: dict, finish_reason: str | None) -> dict:
     """The summary's figures for one site, from the crawl's counters."""
     errors = sum(v for k, v in stats.items() if k.startswith("errors/") and isinstance(v, int))
-    errors += stats.get("log_count/ERROR", 0)
+    # log_count/ERROR is not used: in one process every crawler counts every crawler's log lines.
     return {
         "finish_reason": finish_reason,
         "pages_fetched": stats.get("downloader/response_count", 0),
         "course_pages": stats.get("courses/found", 0),
         "candidates_in_scope": stats.get("courses/in_scope", 0),
         "errors": errors,
-        "bytes": stats.get("downloader/response_bytes", 0),
+        "bytes": stats.get("wire/response_bytes", 0),
     }
 
 

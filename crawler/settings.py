@@ -47,6 +47,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Sits next to the downloader so it records and replays raw responses, and
     # robots.txt, redirects, retries and decompression behave as they did live.
     "crawler.archive.ArchiveMiddleware": 950,
+    # Outside the archive and the HTTP cache, so it counts what the network (or archive) sent.
+    "crawler.wirestats.WireStatsMiddleware": 960,
     # Just outside RedirectMiddleware (600), so it sees every 3xx.
     "crawler.redirects.RedirectAliasMiddleware": 610,
 }
@@ -58,6 +60,13 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "crawler.runlog.RunRecorder": 500,
 }
+
+# Incremental nights: pages are revalidated with ETag / Last-Modified (RFC 2616 policy),
+# so an unchanged page costs a 304. Turned off automatically when replaying an archive.
+HTTPCACHE_ENABLED = True
+HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_DIR = "httpcache"
+HTTPCACHE_GZIP = True
 
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -270,6 +270,12 @@ def upsert_candidate(db, row: dict, run_id: int | None, seen_at: str | None = No
     return candidate_id
 
 
+def mark_page_seen(db, url: str, candidate_id: int | None, run_id: int | None, seen_at: str) -> None:
+    db.execute("UPDATE pages SET run_id = ?, fetched_at = ? WHERE url = ?", [run_id, seen_at, url])
+    if candidate_id is not None:
+        db.execute("UPDATE candidates SET last_run = ?, last_seen = ? WHERE id = ?", [run_id, seen_at, candidate_id])
+
+
 def add_candidate_urls(db, canonical_url: str, urls: list[str]) -> bool:
     """Add URLs (old addresses that redirect here) to a candidate; False if there is no such candidate."""
     row = db.execute("SELECT id, urls FROM candidates WHERE canonical_url = ?", [canonical_url]).fetchone()

@@ -58,6 +58,9 @@ def build_review_db(path=":memory:"):
     load_catalogue(db)
     run_id = start_run(db, ["uwl", "kcl", "kingston"], "replay")
     for row, match in COURSES:
+        if match:
+            row = {**row, "match_catalogue_id": match["catalogue_id"], "match_score": match["score"],
+                   "match_decision": match["decision"]}
         candidate_id = upsert_candidate(db, row, run_id, seen_at=FIRST_SEEN)
         if match:
             record_match(db, candidate_id, match, run_id)
