@@ -331,6 +331,12 @@ def classify(facts: dict, rules: ScopeRules | None = None) -> dict:
         )
 
     health = role_total("health")
+    # A provider whose whole offer is health care (IHI, BMJ, NIHR, NHS programmes: the
+    # registry's `health_focused`) gives every one of its pages the health setting.
+    provider = facts.get("provider_health_focused")
+    if provider:
+        health += HEALTH_MIN
+        found = [_reason("health_provider", str(provider), "provider"), *found]
     focus = role_total("focus")
     related = role_total("related")
     penalty = role_total("penalty")

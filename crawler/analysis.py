@@ -68,6 +68,8 @@ class PageAnalyser:
                 canonical_url: str | None = None) -> Analysis:
         site = site or self.registry.site_for_url(url)
         facts = extract_course_facts(body, url, encoding=encoding)
+        if site is not None and site.health_focused:
+            facts["provider_health_focused"] = site.name
         terms = self.terms.found_in(f"{facts.get('title') or ''}\n{facts.get('text') or ''}")
         # The scope rules give non-course pages their own verdict and reason.
         verdict = scope_rules.classify(facts)

@@ -19,7 +19,7 @@ KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 REQUIRED_FIELDS = ("key", "name", "region", "kind", "home", "allowed_domains")
 LIST_FIELDS = ("former_names", "aliases", "allowed_domains", "sitemaps", "listings", "follow", "avoid")
 KNOWN_FIELDS = set(REQUIRED_FIELDS) | set(LIST_FIELDS) | {
-    "search_url", "max_pages", "max_depth", "spider", "notes",
+    "search_url", "max_pages", "max_depth", "spider", "notes", "health_focused",
 }
 DEFAULTS = {"max_pages": 400, "max_depth": 4}
 
@@ -51,6 +51,8 @@ class Site:
     max_depth: int = DEFAULTS["max_depth"]
     spider: str | None = None
     notes: str = ""
+    # Everything the provider teaches is for health or social care (IHI, NIHR, an NHS programme).
+    health_focused: bool = False
 
     @property
     def all_names(self) -> tuple[str, ...]:
@@ -183,6 +185,9 @@ def _parse_site(path: Path, index: int, entry, defaults: dict) -> Site:
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             fail(f"'{name}' must be a positive whole number, not {value!r}")
         limits[name] = value
+    health_focused = entry.get("health_focused", False)
+    if not isinstance(health_focused, bool):
+        fail(f"'health_focused' must be true or false, not {health_focused!r}")
     spider = entry.get("spider")
     if spider is not None and not (isinstance(spider, str) and KEY_PATTERN.match(spider)):
         fail(f"'spider' must name a module in spiders/, not {spider!r}")
@@ -202,6 +207,7 @@ def _parse_site(path: Path, index: int, entry, defaults: dict) -> Site:
         avoid=avoid,
         spider=spider,
         notes=str(entry.get("notes") or ""),
+        health_focused=health_focused,
         **limits,
     )
 

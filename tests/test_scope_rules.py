@@ -387,3 +387,22 @@ def test_link_priority_orders_links_and_stays_in_range():
     assert in_scope > news
     for args in [("", ""), (None, None), ("x" * 10_000, "quality improvement " * 1000)]:
         assert scope_rules.LINK_PRIORITY_MIN <= link_priority(*args) <= scope_rules.LINK_PRIORITY_MAX
+
+
+# --- a health-focused provider (registry `health_focused`) supplies the health setting
+
+def test_a_health_focused_provider_supplies_the_setting():
+    facts = {"is_course": True, "page_kind": "course", "title": "The Human Side of Quality Improvement",
+             "summary": "How to bring people with you when you test changes with PDSA cycles.",
+             "text": "Quality improvement, the model for improvement and measurement for improvement."}
+    assert classify(facts)["category"] == "out"
+    verdict = classify({**facts, "provider_health_focused": "Institute for Healthcare Improvement"})
+    assert verdict["category"] == "core"
+    assert {"rule": "health_provider", "phrase": "Institute for Healthcare Improvement",
+            "where": "provider"} in verdict["reasons"]
+
+
+def test_a_health_focused_provider_does_not_rescue_a_non_course_page():
+    facts = {"is_course": False, "page_kind": "news", "title": "Quality improvement news",
+             "provider_health_focused": "NIHR", "text": "Improvement science fellowship announced."}
+    assert classify(facts)["category"] == "out"
