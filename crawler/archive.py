@@ -90,6 +90,16 @@ def iter_archived_pages(paths: list[Path]):
                 yield url, status, list(record.http_headers.headers), body, f"{path.name}#{records.get_record_offset()}"
 
 
+def prune_archives(directory: Path, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` nightly archives (named by date) in the directory."""
+    nights = sorted(directory.glob("*.warc.gz"))
+    removed = nights[:-keep] if keep > 0 else []
+    for path in removed:
+        path.unlink()
+        logger.info("Removed an archive past retention: %s", path)
+    return removed
+
+
 class WarcRecorder:
     """Appends response records to one gzipped WARC file."""
 

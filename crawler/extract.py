@@ -49,13 +49,17 @@ _ENTRY_SENTENCE = re.compile(
 )
 _REGISTRATION_SENTENCE = re.compile(r"\bregist(?:er|ration|ered)\b", re.I)
 _AWARD_SENTENCE = re.compile(
-    r"\b(?:available|offered|awarded|study(?:ing)?)\s+(?:as|at|for)\s+(?:an?\s+|the\s+)?|\bexit\s+awards?\b|\binterim\s+awards?\b|\balso\s+(?:offer|available)|\bstep[\s-]?off\b|\bleads?\s+to\s+(?:an?\s+|the\s+)?",
+    r"\b(?:available|offered|awarded|study(?:ing)?)\s+(?:as|at|for)\s+(?:an?\s+|the\s+)?|\bexit\s+awards?\b|\bexit\s+(?:early\s+)?with\b|\binterim\s+awards?\b|\balso\s+(?:offer|available)|\bstep[\s-]?off\b|\bleads?\s+to\s+(?:an?\s+|the\s+)?",
     re.I,
 )
 _TOPIC_CREDITS = re.compile(r"\s*[(\[,–—-]?\s*\d{1,3}\s*(?:credits?|cats|ects)[)\]]?\s*$|^\s*(?:core|optional|compulsory|module)\s*[:–-]\s*", re.I)
-_TOPIC_NOISE = re.compile(r"^(?:core|optional|compulsory|elective)(?:\s+modules?)?$|^(?:year|stage|level|semester|term|part)\s+\w+$|^(?:read|show|view|see)\s+(?:more|less|all)\b|^\d+$", re.I)
+_TOPIC_NOISE = re.compile(r"^(?:core|optional|compulsory|elective)(?:\s+modules?)?$|^(?:apply|enrol|enroll|book|register|sign\s+up|download|request|contact\s+us|find\s+out)\b|^(?:year|stage|level|semester|term|part)\s+\w+$|^(?:read|show|view|see)\s+(?:more|less|all)\b|^\d+$", re.I)
 _COURSE_LINK_AWARD = re.compile(r"\b(?:MSc|MA|MRes|MPhil|PgCert|PgDip|PG\s?Cert|PG\s?Dip|BSc|BA|PhD|Postgraduate\s+(?:Certificate|Diploma))\b", re.I)
 _SHORT_COURSE_TEXT = re.compile(r"\bshort\s+courses?\b|\bcpd\b|\bcontinuing\s+professional\s+development\b|\bonline\s+course\b|\bworkshop\b|\bmasterclass\b|\bstudy\s+day\b|\be-?learning\b", re.I)
+
+
+# Facts that only a course page has; their count is evidence for page_kind.
+_COURSE_FACTS = frozenset({"duration", "fees", "credits", "fheq_level", "start_dates", "entry_requirements", "awards"})
 
 
 def empty_facts(url: str) -> dict:
@@ -157,7 +161,7 @@ def _extract(html, url: str, encoding: str | None, facts: dict) -> None:
     if facts["summary"]:
         sources["summary"] = "jsonld" if course and course.description and facts["summary"] == course.description[:MAX_SUMMARY_CHARS] else "meta" if meta.get("description") or meta.get("og:description") else "text"
 
-    _awards(facts, course, keyfacts, raw_titles, main_text)
+    _awards(facts, course, keyfacts, raw_titles, main_text, meta.get("title"))
     _level_and_credits(facts, course, keyfacts, text_without_entry)
     _modes_and_duration(facts, course, keyfacts, raw_titles, main_text, text_without_entry)
     _fees(facts, course, keyfacts, main_text)
@@ -171,10 +175,12 @@ def _extract(html, url: str, encoding: str | None, facts: dict) -> None:
         named_course_data=bool(course and course.name),
         og_type=meta.get("og:type"),
         title=h1_text or meta.get("title", ""),
-        title_has_award=bool(award_rules.awards_in_title(" ".join(raw for _, raw in raw_titles))),
+        title_has_award=bool(award_rules.awards_in_title(" ".join(raw for _, raw in raw_titles[:2]))),
         keyfact_count=_keyfact_count(facts, keyfacts, course),
         course_link_count=sum(1 for a in main.iter("a") if _COURSE_LINK_AWARD.search(a.text_content() or "")),
         text_head=main_text[:4000],
+        text_fact_count=sum(1 for k, v in facts["sources"].items() if v == "text" and k in _COURSE_FACTS),
+        repeated_keyfacts=max((len(keyfacts.values.get(n, [])) for n in ("duration", "start")), default=0),
     )
     facts["page_kind"] = pagekind.page_kind(signals)
     facts["is_course"] = facts["page_kind"] == "course"
@@ -258,7 +264,7 @@ def _summary(course, meta: dict, keyfacts: KeyFacts, main) -> str | None:
     return summary or None
 
 
-def _awards(facts: dict, course, keyfacts: KeyFacts, raw_titles, main_text: str) -> None:
+def _awards(facts: dict, course, keyfacts: KeyFacts, raw_titles, main_text: str, meta_title: str | None) -> None:
     found: list[str] = []
     source = None
 
@@ -273,6 +279,9 @@ def _awards(facts: dict, course, keyfacts: KeyFacts, raw_titles, main_text: str)
         add(award_rules.find_awards(" / ".join(course.awards)), course.syntax)
     for where, raw in raw_titles:
         add(award_rules.awards_in_title(raw), "title" if where == "text" else where)
+    if meta_title:
+        # The whole <title>, site part included: "X - e-learning module | Provider".
+        add(award_rules.awards_in_title(meta_title), "meta")
     for value in keyfacts.values.get("awards", []):
         add(award_rules.find_awards(value), "keyfacts")
     if not found:
@@ -296,11 +305,10 @@ def _awards(facts: dict, course, keyfacts: KeyFacts, raw_titles, main_text: str)
 def _level_and_credits(facts: dict, course, keyfacts: KeyFacts, text: str) -> None:
     sources = facts["sources"]
     level, source = None, None
-    for value in keyfacts.values.get("level", []):
-        level = levels.level_in_label(value)
-        if level:
-            source = "keyfacts"
-            break
+    labelled = [levels.level_in_label(v) for v in keyfacts.values.get("level", [])]
+    labelled = [n for n in labelled if n]
+    if labelled:
+        level, source = max(labelled), "keyfacts"  # "Level 6 or 7" modules: the higher
     if level is None and course and course.level:
         level, source = levels.level_in_label(course.level), course.syntax
     if level is None:
@@ -325,7 +333,7 @@ def _level_and_credits(facts: dict, course, keyfacts: KeyFacts, text: str) -> No
         if numbers:
             credits, source = numbers[0], course.syntax
     if credits is None:
-        values = levels.credit_values(text)
+        values = levels.credit_values(text, skip_module_sizes=not single_module)
         if values:
             credits, source = (values[0] if single_module else max(values)), "text"
     facts["credits"] = credits
@@ -367,13 +375,15 @@ def _modes_and_duration(facts: dict, course, keyfacts: KeyFacts, raw_titles, mai
 
     found: set[str] = set()
     mode_source = None
-    labelled = list(keyfacts.values.get("modes", []))
+    labelled = [(v, "keyfacts") for v in keyfacts.values.get("modes", [])]
     if course:
-        labelled.extend(course.modes)
-    for value in labelled + ([duration_text] if duration_text else []):
+        labelled.extend((v, course.syntax) for v in course.modes)
+    if duration_text:
+        labelled.append((duration_text, duration_source))
+    for value, where in labelled:
         new = modes.modes_in_label(value)
         if new - found:
-            mode_source = mode_source or ("keyfacts" if value in keyfacts.values.get("modes", []) or value == duration_text and duration_source == "keyfacts" else course.syntax if course else "keyfacts")
+            mode_source = mode_source or where
         found |= new
     for _, raw in raw_titles[:2]:
         for bracket in re.findall(r"\(([^)]*)\)", raw):
@@ -436,7 +446,10 @@ def _fees(facts: dict, course, keyfacts: KeyFacts, main_text: str) -> None:
             fee_text, source = "\n".join(lines), "text"
     if not amounts and fee_text:
         amounts = fees.parse_fee_amounts(fee_text)
-    free = fees.is_free(fee_text) or any(a["amount"] == 0 for a in amounts)
+    # Free means the learner pays nothing: a page that states a fee is not free
+    # even if it also mentions funded places.
+    charged = any(a["amount"] > 0 for a in amounts)
+    free = not charged and (fees.is_free(fee_text) or bool(amounts))
     if not free and not amounts:
         free_sentences = [s.strip() for s in _SENTENCES.findall(main_text[:6000]) if fees.is_free(s)]
         if free_sentences:
@@ -468,7 +481,7 @@ def _topic_items(elements) -> list[str]:
             text = _TOPIC_CREDITS.sub("", text).strip(" :–-")
             if not 3 <= len(text) <= MAX_TOPIC_CHARS or _TOPIC_NOISE.match(text) or label_name(text):
                 continue
-            if text.endswith(".") and len(text.split()) > 8:
+            if text.endswith("."):
                 continue  # a sentence, not a module name
             if text not in items:
                 items.append(text)

@@ -246,7 +246,7 @@ class GenericCourseSpider(SitemapSpider):
         response = getattr(failure.value, "response", None)
         if response is not None and "missing" in response.flags:
             return  # not in the replayed archive; counted as archive/replay_missing
-        if failure.check(IgnoreRequest):
+        if response is None and failure.check(IgnoreRequest):
             return  # robots.txt or a cap said no; Scrapy counts it (robotstxt/forbidden)
         reason = f"http_{response.status}" if response is not None else failure.value.__class__.__name__
         discovery = request.meta.get("discovery")

@@ -34,7 +34,7 @@ _FURNITURE = re.compile(
     r"(?:^|[\s_-])(?:cookies?|cookie-?banner|consent|gdpr|onetrust|cookiebot|cc-window|breadcrumbs?|skip-?links?|"
     r"skip(?:-to)?(?:-content)?|mega-?menu|megamenu|navbar|site-?nav|global-?nav|main-?nav|primary-?nav|"
     r"nav-?menu|navigation|sr-only|visually-?hidden|screen-?reader-?text|share|sharing|social-?(?:links|media|icons|share)|newsletter|"
-    r"site-?header|global-?header|masthead|site-?footer|global-?footer|back-?to-?top|announcement-?bar)(?:$|[\s_-])",
+    r"site-?header|global-?header|masthead|site-?footer|global-?footer|back-?to-?top|announcement-?bar|related|promo)(?:$|[\s_-])",
     re.I,
 )
 _FURNITURE_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "menubar", "menu"})

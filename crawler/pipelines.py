@@ -86,12 +86,26 @@ class CoursePipeline:
 
     def unchanged_since_last_seen(self, url: str, body_hash: str, seen_at: str) -> bool:
         """An unchanged page is not extracted again: its page and candidate rows are only marked seen."""
-        row = self.db.execute("SELECT content_hash, candidate_id FROM pages WHERE url = ?", [url]).fetchone()
+        row = self.db.execute(
+            """SELECT p.content_hash, p.candidate_id, c.scope_category FROM pages p
+               LEFT JOIN candidates c ON c.id = p.candidate_id WHERE p.url = ?""", [url]).fetchone()
         if row is None or row[0] != body_hash:
             return False
+        stored_hash, candidate_id, category = row
         with self.db.atomic():
-            mark_page_seen(self.db, url, row[1], self.run_id, seen_at)
+            mark_page_seen(self.db, url, candidate_id, self.run_id, seen_at)
+        if candidate_id is not None:
+            # Still a course page tonight, for the summary and the broken-spider alerts.
+            self.count_course(category)
         return True
+
+    def count_course(self, category: str | None, matched: bool = False) -> None:
+        self.stats.inc_value("courses/found")
+        self.stats.inc_value(f"courses/{category}")
+        if category in IN_SCOPE:
+            self.stats.inc_value("courses/in_scope")
+        if matched:
+            self.stats.inc_value("courses/matched")
 
     def process_item(self, item, spider=None):
         if not isinstance(item, FetchedPage):
@@ -121,12 +135,7 @@ class CoursePipeline:
         with self.db.atomic():
             if analysis.is_course:
                 category = analysis.verdict["category"]
-                self.stats.inc_value("courses/found")
-                self.stats.inc_value(f"courses/{category}")
-                if category in IN_SCOPE:
-                    self.stats.inc_value("courses/in_scope")
-                if analysis.match and analysis.match["decision"] == "duplicate":
-                    self.stats.inc_value("courses/matched")
+                self.count_course(category, matched=bool(analysis.match and analysis.match["decision"] == "duplicate"))
                 candidate_id = upsert_candidate(
                     self.db, candidate_row(analysis, canonical, page.urls), self.run_id, page.fetched_at
                 )

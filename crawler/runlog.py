@@ -6,6 +6,7 @@ import logging
 
 from scrapy import signals
 
+from crawler.alerts import facts_empty_share, previous_site_result, record_alerts, site_alerts
 from crawler.storage import finish_run, open_db, record_site_result, start_run
 
 logger = logging.getLogger(__name__)
@@ -64,12 +65,19 @@ class RunRecorder:
             run_id = run_id_for(self.crawler, db)
             stats = {k: _plain(v) for k, v in self.crawler.stats.get_stats().items()}
             figures = site_figures(stats, reason)
-            record_site_result(db, run_id, spider.name, figures, stats)
+            previous = previous_site_result(db, run_id, spider.name, crawl_mode(self.crawler.settings))
+            empty_share, course_pages_seen = facts_empty_share(db, run_id, spider.name)
+            alerts = site_alerts(figures, stats, previous, empty_share, course_pages_seen)
+            with db.atomic():
+                record_site_result(db, run_id, spider.name, figures, stats)
+                record_alerts(db, run_id, spider.name, alerts)
             logger.info(
                 "Site %s: %d pages fetched, %d course pages, %d in scope, %d errors (%s)",
                 spider.name, figures["pages_fetched"], figures["course_pages"],
                 figures["candidates_in_scope"], figures["errors"], reason,
             )
+            for alert in alerts:
+                logger.error("ALERT %s %s: %s", spider.name, alert["kind"], alert["message"])
             if getattr(self.crawler, "course_run_owned", False):
                 finish_run(db, run_id, "finished", {spider.name: figures})
         finally:

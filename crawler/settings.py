@@ -21,6 +21,9 @@ DATABASE = "data/courses.db"
 # (comma-separated paths) with no network at all.
 ARCHIVE_WRITE = ""
 REPLAY = ""
+# `crawlall --archive` keeps each night as ARCHIVE_DIR/<date>.warc.gz, the newest ARCHIVE_KEEP of them.
+ARCHIVE_DIR = "data/archive"
+ARCHIVE_KEEP = 14
 
 # Politeness. CONTACT_URL goes into the User-Agent so a webmaster can reach us.
 CONTACT_URL = "https://github.com/course-crawler/course-crawler#contact"
@@ -51,6 +54,12 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.wirestats.WireStatsMiddleware": 960,
     # Just outside RedirectMiddleware (600), so it sees every 3xx.
     "crawler.redirects.RedirectAliasMiddleware": 610,
+    "crawler.faults.RedirectLoopMiddleware": 620,
+}
+
+SPIDER_MIDDLEWARES = {
+    "crawler.faults.PageFaultMiddleware": 60,
+    "crawler.faults.LinkTrapMiddleware": 750,
 }
 
 ITEM_PIPELINES = {

@@ -16,6 +16,7 @@ from pathlib import Path
 import sqlite_utils
 
 from crawler.paths import project_path
+from crawler.alerts import migrate_alerts
 from crawler.review_schema import migrate_review
 
 # How long a writer waits for another to finish before "database is locked".
@@ -131,6 +132,7 @@ CREATE TABLE IF NOT EXISTS matches (
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     lambda db: db.executescript(SCHEMA_V1),
     migrate_review,
+    migrate_alerts,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -200,6 +202,13 @@ def start_run(db, sites: list[str], mode: str) -> int:
         [now_iso(), mode, _json(sites)],
     )
     return cursor.lastrowid
+
+
+def close_stale_runs(db) -> int:
+    """Mark runs left 'running' by a killed process as 'interrupted'; their pages and candidates stay."""
+    return db.execute(
+        "UPDATE runs SET status = 'interrupted', finished_at = ? WHERE status = 'running'", [now_iso()]
+    ).rowcount
 
 
 def finish_run(db, run_id: int, status: str, summary: dict) -> None:

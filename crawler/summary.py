@@ -6,6 +6,8 @@ import json
 
 COLUMNS = ("pages_fetched", "course_pages", "candidates_in_scope", "errors")
 HEADINGS = ("pages", "course pages", "in scope", "errors")
+# The printed summary lists this many of each kind of change; the database keeps them all.
+MAX_LISTED = 20
 
 
 def run_summary(db, run_id: int) -> dict:
@@ -35,4 +37,26 @@ def format_summary(summary: dict) -> str:
         lines.append(f"{key:<{width}}  {cells}  {figures['finish_reason']}" + (f"  [{detail}]" if detail else ""))
     totals = "  ".join(f"{summary['totals'][c]:>12}" for c in COLUMNS)
     lines.append(f"{'total':<{width}}  {totals}")
+    lines.extend(format_changes(summary.get("changes") or {}))
+    alerts = summary.get("alerts") or []
+    lines.append("")
+    lines.append(f"Alerts: {len(alerts)}" if alerts else "Alerts: none")
+    lines.extend(f"  {a['site']}: {a['kind']}: {a['message']}" for a in alerts)
     return "\n".join(lines)
+
+
+def format_changes(changes: dict) -> list[str]:
+    lines = []
+    new, changed, gone = changes.get("new", []), changes.get("changed", []), changes.get("possibly_discontinued", [])
+    if not (new or changed or gone) and not changes:
+        return lines
+    lines.append("")
+    lines.append(f"New candidates in scope: {len(new)}")
+    lines.extend(f"  {c['site']}: {c['title']} ({c['scope_category']})" for c in new[:MAX_LISTED])
+    lines.append(f"Courses whose facts changed: {len(changed)}")
+    for change in changed[:MAX_LISTED]:
+        fields = ", ".join(change["changes"])
+        lines.append(f"  {change['site']}: {change['title']}: {fields}")
+    lines.append(f"Catalogue courses not seen for several runs (possibly discontinued): {len(gone)}")
+    lines.extend(f"  {c['provider']}: {c['title']} ({c['runs_missed']} runs)" for c in gone[:MAX_LISTED])
+    return lines

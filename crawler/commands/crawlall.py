@@ -1,23 +1,28 @@
-"""`scrapy crawlall`: the nightly job. Crawls every site in one process and prints a per-site summary."""
+"""`scrapy crawlall`: the nightly job. Crawls every site in one process, then prints and stores the morning summary."""
 
 from __future__ import annotations
 
 import sys
+from datetime import date
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from crawler.alerts import run_alerts
+from crawler.archive import prune_archives
 from crawler.catalogue import CatalogueError, load_catalogue
+from crawler.changes import run_changes
 from crawler.paths import project_path
 from crawler.registry import RegistryError, load_registry
 from crawler.runlog import crawl_mode
-from crawler.storage import finish_run, open_db, start_run
+from crawler.storage import close_stale_runs, finish_run, open_db, start_run
 from crawler.summary import format_summary, run_summary
 
-# Exit statuses a scheduler can act on.
+# Exit statuses a scheduler can act on (README: "Exit status").
 EXIT_OK = 0
-EXIT_RUN_FAILED = 1  # the run could not do its job (no site could be crawled)
+EXIT_RUN_FAILED = 1  # the run could not do its job (no site fetched a page)
 EXIT_CONFIG = 2      # bad configuration: nothing was crawled
+EXIT_ALERTS = 3      # the run finished, but a site looks broken (see the alerts)
 
 
 class Command(ScrapyCommand):
@@ -27,7 +32,7 @@ class Command(ScrapyCommand):
         return "[options]"
 
     def short_desc(self):
-        return "Crawl every site in the registry (the nightly job) and print a per-site summary"
+        return "Crawl every site in the registry (the nightly job) and print the morning summary"
 
     def add_options(self, parser):
         super().add_options(parser)
@@ -36,16 +41,25 @@ class Command(ScrapyCommand):
         parser.add_argument("--replay", default="", metavar="WARC",
                             help="replay from these WARC files (comma-separated) instead of the network")
         parser.add_argument("--record", default="", metavar="WARC", help="record every response to this WARC file")
+        parser.add_argument("--archive", action="store_true",
+                            help="record the night to ARCHIVE_DIR/<date>.warc.gz, keeping ARCHIVE_KEEP nights")
         parser.add_argument("--db", default="", metavar="PATH", help="SQLite database (default: setting DATABASE)")
 
     def process_options(self, args, opts):
         super().process_options(args, opts)
         if opts.replay:
             self.settings.set("REPLAY", opts.replay, priority="cmdline")
+        if opts.archive and not opts.record:
+            opts.record = f"{self.settings.get('ARCHIVE_DIR')}/{date.today().isoformat()}.warc.gz"
         if opts.record:
             self.settings.set("ARCHIVE_WRITE", opts.record, priority="cmdline")
         if opts.db:
             self.settings.set("DATABASE", opts.db, priority="cmdline")
+        # Progress on a terminal; only warnings and the summary for cron.
+        if not sys.stderr.isatty() and self.settings.getpriority("LOG_LEVEL") < 40:
+            self.settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
+        elif sys.stderr.isatty():
+            self.settings.set("LOGSTATS_INTERVAL", 10.0, priority="default")
 
     def run(self, args, opts):
         if args:
@@ -62,6 +76,8 @@ class Command(ScrapyCommand):
             print(f"configuration error: {exc}", file=sys.stderr)
             self.exitcode = EXIT_CONFIG
             return
+        # A run killed last night (kill -9, reboot) is marked so; this run does its work again.
+        close_stale_runs(db)
         run_id = start_run(db, keys, crawl_mode(self.settings))
         self.settings.set("RUN_ID", str(run_id), priority="cmdline")
         db.conn.close()
@@ -73,11 +89,18 @@ class Command(ScrapyCommand):
 
         db = open_db(self.settings.get("DATABASE"))
         summary = run_summary(db, run_id)
+        summary["changes"] = run_changes(db, run_id)
+        summary["alerts"] = run_alerts(db, run_id)
         failed = not summary["sites"] or all(s["pages_fetched"] == 0 for s in summary["sites"].values())
         finish_run(db, run_id, "failed" if failed else "finished", summary)
-        print(format_summary(summary))
         db.conn.close()
-        self.exitcode = EXIT_RUN_FAILED if failed else EXIT_OK
+        if opts.archive:
+            prune_archives(project_path(self.settings.get("ARCHIVE_DIR")), self.settings.getint("ARCHIVE_KEEP"))
+        print(format_summary(summary))
+        if failed:
+            self.exitcode = EXIT_RUN_FAILED
+        elif summary["alerts"]:
+            self.exitcode = EXIT_ALERTS
 
 
 def select_sites(all_keys: list[str], only: str, skip: str) -> list[str]:

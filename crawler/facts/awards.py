@@ -41,7 +41,7 @@ _SPELLINGS_I = (
     ("foundation degree", r"\bfoundation\s+degree\b|\bfd\s?(?:sc|a)\b"),
     ("apprenticeship", r"\bapprenticeships?\b"),
     ("module", r"\b(?:cpd|stand-?alone|free-?standing|single|short|e-?learning)\s+modules?\b|\b\d{1,3}[\s-]credits?\s+(?:cpd\s+)?module\b"),
-    ("short course", r"\bshort\s+courses?\b|\bmasterclass(?:es)?\b|\bcpd\s+course\b|\bstudy\s+days?\b"),
+    ("short course", r"\bshort\s+courses?\b|\bmasterclass(?:es)?\b|\bcpd\s+course\b"),
     ("fellowship", r"\bfellowships?\b"),
 )
 # Two-letter abbreviations only in capitals: "MA", not "ma" or "Ma".
@@ -98,17 +98,30 @@ def fheq_level_for_awards(awards: list[str]) -> int | None:
     return max(levels) if levels else None
 
 
-# Award words removed from titles: every degree spelling plus "(Hons)" and "in" joins.
-_TITLE_AWARD = re.compile(
-    "|".join(p for a, p in _SPELLINGS_I if a in DEGREE_AWARDS)
-    + r"|\bcert(?:ificate)?\b(?=\s*/)|(?<=/)\s*(?:dip(?:loma)?|cert(?:ificate)?)\b|\(hons\)|\bhons\b"
-    + r"|\bmasters?\b(?=\s*(?:/|$|\bin\b))",
-    re.I,
+# Award words removed from the start and end of titles, with "(Hons)" and the
+# joiners between them ("MSc / PgDip", "MSc in ..."). An award in the middle
+# ("Degree Apprenticeship with MSc Leadership") is part of the name and stays,
+# as does MBA after "Executive" ("Executive MBA").
+_DEGREE_SPELLINGS = "|".join(p for a, p in _SPELLINGS_I if a in DEGREE_AWARDS)
+_DEGREE_SPELLINGS_CS = "|".join(p for a, p in _SPELLINGS_CS if a != "MBA")
+_TITLE_TOKEN = (
+    rf"(?:(?i:{_DEGREE_SPELLINGS}|\bcert(?:ificate)?\b|\bdip(?:loma)?\b|\(hons\)|\bhons\b|\bmasters?\b|\bdoctorate\b(?=\s+in\b))"
+    rf"|{_DEGREE_SPELLINGS_CS}|(?<!Executive\s)\bMBA\b)"
 )
-_TITLE_AWARD_CS = re.compile("|".join(p for _, p in _SPELLINGS_CS))
+_JOIN = r"(?:\s*(?:[/,&|:+]|-|–|—|\band\b|\bor\b)\s*|\s+)"
+_LEADING_AWARDS = re.compile(rf"^\s*(?:[(\[]?\s*{_TITLE_TOKEN}\s*[)\]]?{_JOIN}?)+(?:(?i:in|of)\b)?")
+_TRAILING_AWARDS = re.compile(rf"(?:{_JOIN}?[(\[]?\s*{_TITLE_TOKEN}\s*[)\]]?)+\s*$")
+# "Master of Public Health": the subject is in the award's name, keep it.
+_SUBJECT_IN_AWARD = re.compile(r"\bmaster\s+of\s+(?=public\s+health\b|business\s+administration\b)", re.I)
 
 
 def strip_award_words(title: str) -> str:
-    """``title`` without degree names: "MSc in Clinical Leadership" -> "Clinical Leadership"."""
-    stripped = _TITLE_AWARD.sub(" ", title)
-    return _TITLE_AWARD_CS.sub(" ", stripped)
+    """``title`` without leading/trailing degree names: "MSc in Clinical Leadership" -> "Clinical Leadership"."""
+    stripped = _SUBJECT_IN_AWARD.sub("", title)
+    for _ in range(3):
+        before = stripped
+        stripped = _LEADING_AWARDS.sub("", stripped)
+        stripped = _TRAILING_AWARDS.sub("", stripped)
+        if stripped == before:
+            break
+    return stripped

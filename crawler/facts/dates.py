@@ -12,11 +12,13 @@ _DATE = re.compile(
     rf"\b(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+)?(?P<month>{_MONTH})\b\.?(?:,?\s+(?P<year>20\d\d))?",
     re.I,
 )
-_ANY_TIME = re.compile(r"\b(?:any\s*time|anytime|rolling|on[\s-]demand|self[\s-]paced|whenever\s+you|all\s+year|throughout\s+the\s+year|flexible\s+start)\b", re.I)
+_ANY_TIME = re.compile(r"\b(?:any\s*time|anytime|rolling|on[\s-]demand|self[\s-]paced|whenever|all\s+year|throughout\s+the\s+year|flexible\s+start)\b", re.I)
 _START_SENTENCE = re.compile(
     r"[^.\n]*\b(?:starts?|starting|start\s+dates?|begins?|commenc\w+|intakes?|entry\s+points?|enrol\w*\s+in)\b[^.\n]*",
     re.I,
 )
+# "14-16 April 2026": the course starts on the first day.
+_DAY_RANGE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|to)\s*\d{1,2}(?:st|nd|rd|th)?(?=\s+[A-Za-z])")
 _ISO_DATE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})(?:-(?P<d>\d{2}))?")
 
 
@@ -33,6 +35,7 @@ def start_dates_in(value: str | None) -> list[str]:
     if not value:
         return []
     dates: list[str] = []
+    value = _DAY_RANGE.sub(r"\1", value)
     for m in _DATE.finditer(value):
         month = _month_name(m.group("month"))
         if month is None:

@@ -13,11 +13,11 @@ _NUM = r"(?:\d+(?:\.\d+)?|twenty-four|eighteen|twenty|thirty|eleven|twelve|one|t
 _UNIT_MONTHS = {
     "year": 12, "yr": 12, "academic year": 12, "month": 1, "mth": 1, "semester": 4,
     "term": 3, "trimester": 4, "week": 12 / 52, "wk": 12 / 52, "day": 1 / 30,
-    "hour": 1 / (30 * 24), "hr": 1 / (30 * 24),
+    "hour": 1 / (30 * 24), "hr": 1 / (30 * 24), "minute": 1 / (30 * 24 * 60), "min": 1 / (30 * 24 * 60),
 }
-_UNIT = r"(?:academic\s+year|year|yr|month|mth|semester|trimester|term|week|wk|day|hour|hr)s?\b"
+_UNIT = r"(?:academic\s+year|year|yr|month|mth|semester|trimester|term|week|wk|day|hour|hr|minute|min)s?\b"
 _QUANTITY = re.compile(
-    rf"(?P<bound>\b(?:up\s+to|maximum(?:\s+of)?|max\.?|no\s+more\s+than|not\s+more\s+than|within|at\s+most)\s+)?"
+    rf"(?P<bound>\b(?:up\s+to|maximum(?:\s+[a-z]+){0,3}?(?:\s+of)?|max\.?|no\s+more\s+than|not\s+more\s+than|within|at\s+most)\s+)?"
     rf"(?P<n1>{_NUM})(?:\s*(?:-|–|—|to|or)\s*(?P<n2>{_NUM}))?[\s-]*(?P<unit>{_UNIT})",
     re.I,
 )

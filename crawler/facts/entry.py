@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-# Degree requirement spellings. The first one stated in the entry text is the
-# headline requirement ("2:1, or a 2:2 with experience" -> "2:1").
+# Degree requirement spellings. Among classes the first stated is the headline
+# requirement ("2:1, or a 2:2 with experience" -> "2:1").
 _DEGREE_CLASS = re.compile(
     r"(?P<c21>\b2[:.]1\b|\bupper\s+second\b|\bsecond[\s-]+class\s+upper\b|\b2i\b|\bfirst\s+or\s+upper\s+second\b)"
     r"|(?P<c22>\b2[:.]2\b|\blower\s+second\b|\bsecond[\s-]+class\s+lower\b|\b2ii\b|\bsecond[\s-]+class\s+(?:honours\s+)?degree\b)"
@@ -16,25 +16,41 @@ _DEGREE_CLASS = re.compile(
 )
 _CLASS_NAMES = {"c21": "2:1", "c22": "2:2", "masters": "master's", "any": "any degree"}
 # "degree apprenticeship" and "a degree of" are not entry degrees.
-_NOT_DEGREE = re.compile(r"\bdegree\s+apprenticeship\b|\ba\s+degree\s+of\b|\bto\s+a\s+degree\b|\bdegrees?\s+celsius\b", re.I)
+_NOT_DEGREE = re.compile(
+    r"\bdegree\s+apprenticeship\b|\ba\s+degree\s+of\b|\bto\s+a\s+degree\b|\bdegrees?\s+celsius\b"
+    r"|\b(?:a\s+)?degree\s+is\s+not\s+(?:essential|required|necessary)\b|\bwithout\s+a\s+degree\b|\bno\s+degree\b",
+    re.I,
+)
 
 _NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|several|some|significant|substantial)"
 _WORK_EXPERIENCE = re.compile(
     rf"\b{_NUMBER}\s+(?:\+\s+)?(?:full[\s-]time\s+)?(?:years?|months?)'?(?:\s+|\s+of\s+)(?:recent\s+|relevant\s+|post[\s-]?(?:qualif\w+|registration)\s+|professional\s+|clinical\s+|work\s+|practice\s+|management\s+|full[\s-]time\s+)*experience\b"
     r"|\b(?:relevant|recent|clinical|professional|work|practice|post[\s-]?qualif\w+|post[\s-]?registration|managerial|leadership|management|practical|healthcare|health\s+care|field|service)\s+(?:work\s+)?experience\b"
     r"|\bexperience\s+(?:of|in)\s+(?:working|practice|the\s+(?:nhs|health|care|field))\b"
-    r"|\b(?:currently\s+)?(?:working|employed)\s+(?:in|within|as)\s+(?:a|an|the)?\s*(?:health|clinical|care|social|nhs|relevant|healthcare|professional)"
+    r"|\b(?:currently\s+)?(?:working|employed|employment)\s+(?:in|within|as|by)\s+(?:a|an|the)?\s*(?:health|clinical|care|social|nhs|relevant|healthcare|professional|senior|leadership|management)"
     r"|\bcurrently\s+(?:working|employed|practis\w+|practic\w+)\b"
     r"|\bexperienced\s+(?:clinicians?|practitioners?|professionals?|nurses?|staff|managers?)\b",
     re.I,
 )
-_NO_EXPERIENCE = re.compile(r"\bno\s+(?:prior\s+|previous\s+|work\s+)?experience\s+(?:is\s+)?(?:required|needed|necessary)\b|\bwithout\s+(?:any\s+)?(?:prior\s+)?experience\b", re.I)
+_NO_EXPERIENCE = re.compile(
+    r"\bno\s+(?:prior\s+|previous\s+|work\s+)?experience\s+(?:is\s+)?(?:required|needed|necessary)\b|\bwithout\s+(?:any\s+)?(?:prior\s+)?experience\b"
+    r"|\bexperience\s+(?:is\s+)?(?:desirable|preferred|welcome|an\s+advantage)\b|\bexperience\s+is\s+not\s+(?:required|essential|necessary)\b"
+    r"|\bno\s+formal\s+entry\s+requirements\b",
+    re.I,
+)
+# Sentences offering a second route in ("Applicants without a degree but with
+# experience may be considered") do not make experience a requirement.
+_ALTERNATIVE_ROUTE = re.compile(
+    r"\b(?:may|might|will|can|could)\s+(?:also\s+)?be\s+considered\b|\bwithout\s+a\s+degree\b|\bin\s+exceptional\s+cases\b|\bdesirable\b|\balternatively\b",
+    re.I,
+)
+_SENTENCE = re.compile(r"[^.;\n]+[.;]?")
 
 _REGISTRATION = re.compile(
     r"\b(?:current|active|live|valid|professional|statutory|full|effective)\s+(?:uk\s+)?(?:professional\s+)?registration\b"
     r"|\bregistration\s+(?:with|on)\s+(?:the\s+)?(?:a\s+|an\s+)?(?:uk\s+|relevant\s+|appropriate\s+|professional\s+|statutory\s+)*"
     r"(?:nmc|hcpc|gmc|gdc|gphc|goc|nursing|health|general|social|professional|regulat|register|body)"
-    r"|\bregistered\s+(?:with\s+(?:the\s+|a\s+|an\s+)?(?:nmc|hcpc|gmc|gdc|gphc|goc|nursing|health|general|social|relevant|appropriate|uk|professional|regulat)|"
+    r"|\bregistered\s+(?:with\s+(?:the\s+|a\s+|an\s+|their\s+|your\s+)?(?:nmc|hcpc|gmc|gdc|gphc|goc|nursing|health|general|social|relevant|appropriate|uk|professional|regulat)|"
     r"(?:as\s+an?\s+)?(?:nurse|midwife|health(?:care)?\s+(?:professional|practitioner)|practitioner|pharmacist|dentist|doctor|social\s+worker|allied\s+health|specialist\s+community|professional|clinician|paramedic|physiotherapist|dietitian|medical\s+practitioner))"
     r"|\b(?:nmc|hcpc|gmc|gdc|gphc)[\s-](?:registered|registrant|registration)\b"
     r"|\bfull\s+gmc\s+registration\b|\blicen[cs]e\s+to\s+practi[cs]e\b",
@@ -63,11 +79,14 @@ _REGULATOR_ORDER = [name for name, _, _ in _REGULATORS]
 
 
 def degree_class(text: str | None) -> str | None:
-    """The headline academic requirement: "2:1", "2:2", "master's", "any degree" or None."""
+    """The academic bar: a required master's, else the first class stated, else "any degree", else None."""
     if not text:
         return None
     cleaned = _NOT_DEGREE.sub(" ", text)
     names = [_CLASS_NAMES[m.lastgroup] for m in _DEGREE_CLASS.finditer(cleaned)]
+    # A master's that is required (not offered as an alternative) is the highest bar stated.
+    if "master's" in names:
+        return "master's"
     specific = [n for n in names if n != "any degree"]
     if specific:
         return specific[0]
@@ -80,7 +99,8 @@ def needs_work_experience(text: str | None) -> bool | None:
         return None
     if _NO_EXPERIENCE.search(text):
         return False
-    return bool(_WORK_EXPERIENCE.search(text))
+    required = " ".join(s for s in _SENTENCE.findall(text) if not _ALTERNATIVE_ROUTE.search(s))
+    return bool(_WORK_EXPERIENCE.search(required))
 
 
 def needs_registration(text: str | None) -> bool:

@@ -15,7 +15,7 @@ _MONEY = re.compile(
 # heading line above it). International wins over "EU" alone because post-2021
 # UK pages write "EU/international"; "UK/EU" and "Home/EU" still read as home.
 _INTERNATIONAL = re.compile(r"\binternational\b|\boverseas\b|\bnon[\s-]?(?:uk|eu|home)\b|\bworldwide\b|\bout\s+of\s+(?:state|country)\b", re.I)
-_HOME = re.compile(r"\bhome\b|\buk\b|\bdomestic\b|\bengland\b|\bscotland\b|\bwales\b|\bnorthern\s+ireland\b|\bnhs\s+staff\b", re.I)
+_HOME = re.compile(r"\bhome\b|\buk\b|\bdomestic\b|\bengland\b|\bscotland\b|\bwales\b|\bnorthern\s+ireland\b", re.I)
 _PER_MODULE = re.compile(r"\bper\s+(?:\d+[\s-]?credit\s+)?module\b|\beach\s+module\b|\ba\s+module\b|\bper\s+\d+\s+credits\b|\bmodule\s+fee\b", re.I)
 _PER_CREDIT = re.compile(r"\bper\s+credit\b|\bper\s+(?:10|one)\s+credits?\b|\ba\s+credit\b", re.I)
 # Amounts that are not the price of the course: bursaries, salaries, grants, deposits.
@@ -27,6 +27,7 @@ _FREE = re.compile(
     r"\bfree\s+of\s+charge\b|\bno\s+(?:course\s+|tuition\s+)?(?:fee|fees|charge|cost)\b|\b(?:is|are|it's|course\s+is)\s+(?:completely\s+|entirely\s+)?free\b"
     r"|\bfree\s+(?:to\s+(?:access|join|register|enrol|take|attend|all|nhs)|online\s+course|course|module|for\s+(?:all|nhs|members|staff))\b"
     r"|\bat\s+no\s+cost\b|\b(?:tuition\s+)?fees?\s+(?:are|is|will\s+be)\s+(?:fully\s+)?(?:funded|paid|covered|waived)\b"
+    r"|\b(?:covers?|pays?|funds?|includes?|including)\s+[\w\s,]{0,40}?\btuition\s+fees\b|\bcovers?\s+all\s+(?:programme|course|tuition|training)\s+(?:costs|fees)\b"
     r"|^\s*free\s*$|\bcost:?\s+free\b|\bprice:?\s+free\b|\bfee:?\s+free\b|£0(?:\.00)?\b",
     re.I | re.M,
 )
@@ -35,6 +36,7 @@ _NOT_FREE = re.compile(r"\b(?:tax|fee|duty|interest|risk|hands|toll|sugar|smoke)
 _STIPEND = re.compile(
     r"\bstipends?\b|\bsalary\s+(?:is\s+|will\s+be\s+)?(?:covered|paid|funded|protected|continues)\b"
     r"|\b(?:cover|covers|covering|pay|pays|fund|funds|funding\s+for|reimburse[sd]?)\s+(?:your\s+|the\s+(?:fellow's\s+|student's\s+|trainee's\s+)?|their\s+)?(?:full\s+|basic\s+)?salary\b"
+    r"|\b(?:reimburs\w*|backfill\w*)\s+(?:your\s+|the\s+)?employer\s+for\s+(?:your\s+|the\s+)?(?:\w+\s+)?salary\b"
     r"|\bsalaried\s+(?:post|position|fellowship|training)\b|\bpaid\s+(?:post|position|fellowship)\b|\bsalary\s+costs\b",
     re.I,
 )
@@ -87,8 +89,9 @@ def parse_fee_amounts(text: str | None) -> list[dict]:
                 heading_context = line  # "2026/27 fees (international)" above a list
             continue
         # "Home: £9,250 International: £18,500" labels before each amount;
-        # "£9,250 (home), £18,500 (international)" labels after it.
-        label_before = _audience(line[:matches[0].start()]) is not None
+        # "£9,250 (home), £18,500 (international)" labels after it. The first
+        # amount that is a fee decides which.
+        label_before = None
         for i, match in enumerate(matches):
             start = matches[i - 1].end() if i else 0
             end = matches[i + 1].start() if i + 1 < len(matches) else len(line)
@@ -96,6 +99,8 @@ def parse_fee_amounts(text: str | None) -> list[dict]:
             window_after = line[match.end():end]
             if _NOT_A_FEE.search(window_before[-40:]) or _NOT_A_FEE.match(window_after.strip()[:12]):
                 continue
+            if label_before is None:
+                label_before = _audience(window_before) is not None
             amount = _amount(match)
             if amount is None:
                 continue

@@ -29,7 +29,7 @@ _LABELS = {
     "level": r"(?:fheq |academic |study |credit |qualification |nqf |rqf |course |module )?level(?: of study)?|fheq(?: level)?|credit level",
     "credits": r"(?:total |module )?credits?(?: value| points| rating)?|cats(?: points| credits)?|credit points|ects(?: credits)?",
     "topics": r"(?:course |programme |core |optional |compulsory |key |example |the |our )?modules?(?: overview| and structure| list| information| content)?|what you(?:'ll| will) (?:study|learn|cover)|course (?:content|structure|outline|modules|units)"
-              r"|curriculum|programme (?:structure|content|modules)|syllabus|topics(?: covered)?|units?|structure|content|what'?s covered|what is covered|what (?:does it|will it|it) covers?|course topics|sessions|workshops",
+              r"|curriculum|programme (?:structure|content|modules)|syllabus|topics(?: covered)?|units?|structure|content|what'?s covered|what is covered|what (?:does it|will it|it) covers?|course topics|sessions|workshops|(?:the )?programme|course programme|agenda",
     "summary": r"overview|(?:course|programme|module|fellowship) (?:overview|summary|description)|about (?:the|this) (?:course|programme|module|fellowship|scheme)|introduction|summary|description|at a glance",
 }
 _LABEL_PATTERNS = tuple((name, re.compile(rf"(?:{pattern})", re.I)) for name, pattern in _LABELS.items())

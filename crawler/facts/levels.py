@@ -6,7 +6,7 @@ import re
 
 # FHEQ covers levels 4-8; "level 3" on a page is an entry qualification (A level).
 _STATED_FHEQ = re.compile(r"\b(?:FHEQ|HE|academic|credit)\s*(?:level\s*)?(?P<n>[4-8])\b|\blevel\s*(?P<m>[4-8])\s*\(?FHEQ\b", re.I)
-_LEVEL_VALUE = re.compile(r"\b(?:level|lvl)?\s*(?P<n>[4-8])\b", re.I)
+_LEVEL_VALUE = re.compile(r"(?:\blevel|\blvl)?\s*\b(?P<n>[4-8])\b(?![,.]\d)", re.I)
 # Weaker wording: "Level 7", "level 6 credits", "at level 7". Only trusted when no award implies a level.
 _LEVEL_IN_TEXT = re.compile(r"\blevel\s*(?P<n>[4-8])\b(?!\s*(?:qualifications?|diploma\s+in\s+education|study\s+or\s+above))", re.I)
 # Words for levels used instead of numbers in key-facts fields.
@@ -55,12 +55,20 @@ def loose_level(text: str | None) -> int | None:
     return max(numbers) if numbers else None
 
 
-def credit_values(text: str | None) -> list[int]:
-    """Every UK credit value stated in ``text`` (ECTS converted), in order."""
+_MODULE_SIZE = re.compile(r"[ \t-]*modules?\b", re.I)
+
+
+def credit_values(text: str | None, skip_module_sizes: bool = False) -> list[int]:
+    """Every UK credit value stated in ``text`` (ECTS converted), in order.
+
+    With ``skip_module_sizes``, "a 30-credit module" is not read as the course's total.
+    """
     if not text:
         return []
     values = []
     for m in _CREDITS.finditer(text):
+        if skip_module_sizes and _MODULE_SIZE.match(text, m.end()):
+            continue
         number = int(m.group("n") or m.group("n2"))
         unit = (m.group("unit") or m.group("unit2") or "").lower()
         if unit.startswith("ects"):

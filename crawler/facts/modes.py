@@ -23,9 +23,10 @@ _TEXT_MODES = (
     ("part-time", r"\bpart[\s-]?time\s+(?:study|students?|option|route|mode|basis|course|programme|only|over)\b|\b(?:study|studied|available|offered|taken|run|runs|delivered)\s+(?:on\s+a\s+)?part[\s-]?time\b|\bfull[\s-]?time\s+(?:or|and|/)\s+part[\s-]?time\b|\bpart[\s-]?time\s+(?:or|and|/)\s+full[\s-]?time\b"),
     ("campus", r"\b(?:on|at\s+our|at\s+the)\s+(?:\w+\s+)?campus\b|\bcampus[\s-]based\b|\bface[\s-]to[\s-]face\s+(?:teaching|sessions?|study|days?|workshops?|learning|lectures?)\b|\bin[\s-]person\s+(?:teaching|sessions?|workshops?|days?)\b|\bclassroom[\s-]based\b"),
     ("distance", r"\bdistance[\s-]learning\b|\bby\s+distance\b|\bdistance\s+(?:study|education|course|programme)\b"),
-    ("online", r"\b(?:taught|delivered|studied|study|learn|learning)\s+(?:entirely\s+|fully\s+|wholly\s+|100%\s+)?online\b|\b(?:fully|100%|entirely|wholly)\s+online\b|\bonline\s+(?:course|module|programme|learning|delivery|study|sessions?|lectures?|webinars?|platform)\b|\be-?learning\b|\bon[\s-]demand\b"),
+    ("online", r"\b(?:taught|delivered|studied|study|learn|learning)\s+(?:entirely\s+|fully\s+|wholly\s+|100%\s+)?online\b|\b(?:fully|100%|entirely|wholly)\s+online\b|\bonline\s+(?:course|module|programme|learning|delivery|study|sessions?|lectures?|webinars?|platform|tutorials?|seminars?|classes|teaching|workshops?)\b|\be-?learning\b|\bon[\s-]demand\b"
+               r"|\bonline\s+and\s+(?:part|full)[\s-]?time\b|\bfrom\s+home,?\s+online\b|\bfrom\s+anywhere\b"),
     ("blended", r"\bblended\s+(?:learning|delivery|approach|mode|course|programme)\b|\bhybrid\s+(?:learning|delivery|mode)\b|\bmix\s+of\s+(?:online|face[\s-]to[\s-]face|campus)\b"),
-    ("work-based", r"\bwork[\s-]?based\s+(?:learning|project|element|assessment|module|placement|study|component)\b|\bworkplace[\s-]based\b|\bin\s+your\s+(?:own\s+)?workplace\b|\bapply\s+(?:it|this|learning|what\s+you\s+learn)\s+in\s+(?:your\s+)?(?:workplace|practice)\b"),
+    ("work-based", r"\bwork[\s-]?based\s+(?:\w+\s+)?(?:learning|project|element|assessment|module|placement|study|component|degree|course|programme|qualification)\b|\bworkplace[\s-]based\b|\bin\s+your\s+(?:own\s+)?workplace\b|\bapply\s+(?:it|this|learning|what\s+you\s+learn)\s+in\s+(?:your\s+)?(?:workplace|practice)\b"),
 )
 _LABEL_PATTERNS = tuple((mode, re.compile(p, re.I if mode not in ("full-time", "part-time") else 0)) for mode, p in _LABEL_MODES)
 _TEXT_PATTERNS = tuple((mode, re.compile(p, re.I)) for mode, p in _TEXT_MODES)

@@ -45,8 +45,13 @@ MIN_OTHER_SCORE = 3
 # Key facts count towards "course" up to this many, so a search page with
 # filter facets ("Study mode", "Start date") cannot win on facets alone.
 MAX_KEYFACT_POINTS = 6
+# Facts found only in running text are weaker evidence: news stories state two or three
+# (a start month, a length), a sparse course page states most of them.
+MAX_TEXT_FACT_POINTS = 4
 # A page linking to this many awards-named courses is a list of courses.
 MIN_LISTING_LINKS = 6
+# "Duration: ..." on this many cards means the page lists courses.
+MIN_REPEATED_KEYFACTS = 3
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,8 @@ class PageSignals:
     keyfact_count: int
     course_link_count: int
     text_head: str
+    repeated_keyfacts: int = 0
+    text_fact_count: int = 0
 
 
 def score_page(signals: PageSignals) -> dict[str, int]:
@@ -85,10 +92,17 @@ def score_page(signals: PageSignals) -> dict[str, int]:
         scores[kind] += min(hits, 3) * (2 if kind in ("search", "news") else 1)
     if _ACADEMIC_TITLE.search(signals.title) or _JOB_TITLE.search(signals.text_head[:400]):
         scores["profile"] += 2
+    if signals.repeated_keyfacts >= MIN_REPEATED_KEYFACTS:
+        scores["listing"] += 4  # the same label on many cards: a list of courses
     if signals.course_link_count >= MIN_LISTING_LINKS:
         scores["listing"] += 3
         scores["search"] += 1
-    scores["course"] += min(2 * signals.keyfact_count, MAX_KEYFACT_POINTS)
+    keyfact_points = min(2 * signals.keyfact_count, MAX_KEYFACT_POINTS)
+    if signals.repeated_keyfacts >= MIN_REPEATED_KEYFACTS:
+        keyfact_points //= 2  # the facts belong to several courses, not this page
+    scores["course"] += keyfact_points
+    # Facts read from prose count once each: a sparse course page states them in sentences.
+    scores["course"] += min(signals.text_fact_count, MAX_TEXT_FACT_POINTS)
     if signals.named_course_data:
         scores["course"] += 3
     if signals.title_has_award or _COURSE_WORD_TITLE.search(signals.title):

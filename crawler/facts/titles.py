@@ -21,7 +21,7 @@ _ENTRY_YEAR = re.compile(
 # Delivery and mode qualifiers move to "modes"; the title is the subject.
 _DELIVERY = re.compile(
     r"\((?:\s*(?:by\s+)?(?:distance\s+learning|online|on-?line|e-?learning|blended(?:\s+learning)?|part[\s-]?time|full[\s-]?time|"
-    r"campus[\s-]based|work[\s-]based|hons|top[\s-]up)\s*(?:[/,&]|and|or)?\s*)+\)"
+    r"campus[\s-]based|work[\s-]based|hons|top[\s-]up|cpd(?:\s+module|\s+course)?|module|short\s+course)\s*(?:[/,&]|and|or)?\s*)+\)"
     r"|\s+[-–]\s+(?:by\s+)?(?:distance\s+learning|online|part[\s-]?time|full[\s-]?time)\s*$"
     r"|\s+(?:by\s+)?(?:distance\s+learning|online|part[\s-]?time)\s*$",
     re.I,

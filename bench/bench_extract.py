@@ -1,0 +1,100 @@
+"""Accuracy and speed of crawler.extract on the labelled pages in tests/fixtures/extract/.
+
+Usage: .venv/bin/python bench/bench_extract.py [--repeat N] [--misses]
+Prints per-fact precision/recall, then median ms per page and pages/s on one core,
+for the pages as recorded and for the same pages padded to a typical 25 KB with
+navigation and footer markup (real pages carry 10-20 KB of menus the extractor must drop).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from crawler.extract import extract_course_facts  # noqa: E402
+from crawler.facts.evaluation import evaluate, load_labels  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures" / "extract"
+# Typical UK university course pages are 20-30 KB of HTML (brief for issue 3).
+TYPICAL_PAGE_BYTES = 25_000
+
+
+def _padding(size: int) -> bytes:
+    """Site furniture (a mega-menu and a footer) of about ``size`` bytes."""
+    items, n = [], 0
+    while sum(len(i) for i in items) < size:
+        n += 1
+        items.append(f'<li class="menu__item"><a href="/courses/subject-{n}">MSc Subject area {n} (part-time)</a></li>\n')
+    half = len(items) // 2
+    return ('<nav class="mega-menu"><ul>' + "".join(items[:half]) + "</ul></nav>"
+            '<footer class="site-footer"><ul>' + "".join(items[half:]) + "</ul></footer>").encode()
+
+
+def _padded(body: bytes) -> bytes:
+    missing = TYPICAL_PAGE_BYTES - len(body)
+    if missing <= 0:
+        return body
+    marker = body.lower().find(b"<body")
+    if marker < 0:
+        return body
+    end = body.find(b">", marker) + 1
+    return body[:end] + _padding(missing) + body[end:]
+
+
+def _time(pages: list[tuple[bytes, str, str | None]], repeat: int) -> list[float]:
+    timings = []
+    for _ in range(repeat):
+        for body, url, encoding in pages:
+            start = time.perf_counter()
+            extract_course_facts(body, url, encoding)
+            timings.append((time.perf_counter() - start) * 1000)
+    return timings
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=20, help="timing rounds over the page set")
+    parser.add_argument("--misses", action="store_true", help="list every wrong or missing fact")
+    args = parser.parse_args()
+
+    tallies, problems = evaluate(FIXTURES, extract_course_facts)
+    print(f"{'fact':<24}{'P':>7}{'R':>7}{'tp':>5}{'fp':>5}{'fn':>5}")
+    for fact, t in sorted(tallies.items()):
+        print(f"{fact:<24}{t.precision:>7.2f}{t.recall:>7.2f}{t.tp:>5}{t.fp:>5}{t.fn:>5}")
+    tp = sum(t.tp for t in tallies.values())
+    fp = sum(t.fp for t in tallies.values())
+    fn = sum(t.fn for t in tallies.values())
+    print(f"{'ALL (micro)':<24}{tp / (tp + fp):>7.2f}{tp / (tp + fn):>7.2f}{tp:>5}{fp:>5}{fn:>5}")
+    if problems:
+        print(f"\n{len(problems)} check failures:")
+        for p in problems:
+            print("  " + p)
+    if args.misses:
+        print("\nMisses:")
+        for fact, t in sorted(tallies.items()):
+            for miss in t.misses:
+                print(f"  {fact}: {miss}")
+
+    labels = load_labels(FIXTURES)
+    pages = [((FIXTURES / n).read_bytes(), e["url"], e.get("encoding")) for n, e in labels.items()]
+    sizes = [len(b) for b, _, _ in pages]
+    _time(pages, 2)  # warm up regex caches and imports
+    for label, set_ in (("as recorded", pages), ("padded to ~25 KB", [(_padded(b), u, e) for b, u, e in pages])):
+        timings = _time(set_, args.repeat)
+        median = statistics.median(timings)
+        kb = statistics.median(len(b) for b, _, _ in set_) / 1024
+        p95 = statistics.quantiles(timings, n=20)[-1]
+        print(f"\nspeed, {label}: {len(set_)} pages, median {kb:.1f} KB: "
+              f"median {median:.2f} ms/page, p95 {p95:.2f} ms, {1000 / median:.0f} pages/s on one core")
+    print(f"(recorded page sizes {min(sizes)}-{max(sizes)} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

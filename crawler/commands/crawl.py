@@ -1,0 +1,46 @@
+"""`scrapy crawl SITE`, with an exit status a scheduler can trust.
+
+Plain Scrapy exits 0 even when a crawl fetched nothing; this one exits like crawlall:
+1 when the site could not be crawled, 3 when the run raised an alert.
+"""
+
+from __future__ import annotations
+
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.exceptions import UsageError
+
+from crawler.commands.crawlall import EXIT_ALERTS, EXIT_RUN_FAILED
+from crawler.storage import open_db
+
+# Finish reasons of a crawl that did its job (a page cap is the registry's limit, not a failure).
+FINISHED_OK = {"finished", "closespider_pagecount"}
+
+
+class Command(ScrapyCrawlCommand):
+    def short_desc(self):
+        return "Crawl one site of the registry (live, or from an archive with -s REPLAY=FILE)"
+
+    def run(self, args, opts):
+        if len(args) != 1:
+            raise UsageError("give one site key (see `scrapy list`)")
+        crawler = self._create_crawler(args[0])
+        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        if self.crawler_process.bootstrap_failed:
+            self.exitcode = 1
+            return
+        run_id = getattr(crawler, "course_run_id", None)
+        if run_id is None:
+            self.exitcode = EXIT_RUN_FAILED
+            return
+        db = open_db(crawler.settings.get("DATABASE"))
+        try:
+            row = db.execute("SELECT pages_fetched, finish_reason FROM run_sites WHERE run_id = ? AND site = ?",
+                             [run_id, args[0]]).fetchone()
+            alerts = db.execute("SELECT count(*) FROM alerts WHERE run_id = ?", [run_id]).fetchone()[0]
+        finally:
+            db.conn.close()
+        if row is None or row[0] == 0 or row[1] not in FINISHED_OK:
+            self.exitcode = EXIT_RUN_FAILED
+        elif alerts:
+            self.exitcode = EXIT_ALERTS
