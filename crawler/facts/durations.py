@@ -17,7 +17,7 @@ _UNIT_MONTHS = {
 }
 _UNIT = r"(?:academic\s+year|year|yr|month|mth|semester|trimester|term|week|wk|day|hour|hr|minute|min)s?\b"
 _QUANTITY = re.compile(
-    rf"(?P<bound>\b(?:up\s+to|maximum(?:\s+[a-z]+){0,3}?(?:\s+of)?|max\.?|no\s+more\s+than|not\s+more\s+than|within|at\s+most)\s+)?"
+    rf"(?P<bound>\b(?:up\s+to|maximum(?:\s+[a-z]+){{0,3}}?(?:\s+of)?|max\.?|no\s+more\s+than|not\s+more\s+than|within|at\s+most)\s+)?"
     rf"(?P<n1>{_NUM})(?:\s*(?:-|–|—|to|or)\s*(?P<n2>{_NUM}))?[\s-]*(?P<unit>{_UNIT})",
     re.I,
 )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -13,17 +15,35 @@ class QuietThreadingServer(ThreadingHTTPServer):
 
 
 class LocalSite:
-    """Serve ``pages`` ({path: (status, headers, body)}) until stopped; records every path asked for."""
+    """Serve ``pages`` ({path: (status, headers, body)}) until stopped; records every path asked for.
 
-    def __init__(self, pages: dict[str, tuple[int, dict, bytes]]):
+    With ``validators=True`` each 200 carries an ETag and answers If-None-Match with 304,
+    as a real site's web server does. ``delay`` seconds are slept before each answer.
+    """
+
+    def __init__(self, pages: dict[str, tuple[int, dict, bytes]], validators: bool = False, delay: float = 0.0):
         self.pages = pages
         self.requests: list[str] = []
+        self.not_modified = 0
+        self.validators = validators
+        self.delay = delay
         site = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
             def do_GET(self):
                 site.requests.append(self.path)
+                if site.delay:
+                    time.sleep(site.delay)
                 status, headers, body = site.pages.get(self.path, (404, {"Content-Type": "text/html"}, b"not here"))
+                headers = dict(headers)
+                if site.validators and status == 200:
+                    etag = '"' + hashlib.sha1(body).hexdigest() + '"'
+                    headers["ETag"] = etag
+                    if self.headers.get("If-None-Match") == etag:
+                        site.not_modified += 1
+                        status, body = 304, b""
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)

@@ -1,0 +1,438 @@
+"""Tables of cases for the fact normalisers in crawler/facts/, near misses included."""
+
+import pytest
+
+from crawler.facts import awards, dates, durations, entry, fees, levels, modes, titles
+from crawler.facts.keyfacts import label_name
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # spelled-out and abbreviated forms
+        ("MSc Clinical Leadership", ["MSc"]),
+        ("Master of Science in Nursing", ["MSc"]),
+        ("M.Sc. Public Health", ["MSc"]),
+        ("PG Cert Health and Medical Sciences", ["PgCert"]),
+        ("Postgraduate Certificate in Leadership", ["PgCert"]),
+        ("Post grad cert in Quality", ["PgCert"]),
+        ("PGCert Patient Safety", ["PgCert"]),
+        ("Post-graduate Diploma in Management", ["PgDip"]),
+        ("PG Dip Health Informatics", ["PgDip"]),
+        ("MA Education", ["MA"]),
+        ("Master of Arts in Social Work", ["MA"]),
+        ("MRes Biomedical Research", ["MRes"]),
+        ("Masters in Research (Clinical Research)", ["MRes"]),
+        ("MClinRes Clinical Research", ["MRes"]),
+        ("MPhil/PhD Nursing", ["PhD", "MPhil"]),
+        ("Doctor of Philosophy", ["PhD"]),
+        ("DPhil in Population Health", ["PhD"]),
+        ("Professional Doctorate in Health", ["professional doctorate"]),
+        ("DProf Health and Social Care", ["professional doctorate"]),
+        ("Doctorate in Health Science (DHSc)", ["professional doctorate"]),
+        ("Master of Public Health", ["MPH"]),
+        ("Executive MBA", ["MBA"]),
+        ("BSc (Hons) Nursing", ["BSc"]),
+        ("BA Social Work", ["BA"]),
+        ("FdSc Health and Social Care", ["foundation degree"]),
+        ("Fd Assistant Practitioner", ["foundation degree"]),
+        ("Foundation Degree in Early Years", ["foundation degree"]),
+        ("Senior Leader Degree Apprenticeship", ["apprenticeship"]),
+        ("a CPD module on audit", ["module"]),
+        ("This 20-credit module", ["module"]),
+        ("Implementation Science Masterclass", ["short course"]),
+        ("Doctoral fellowship", ["fellowship"]),
+        # several awards in one string
+        ("Leadership PgCert/PgDip/MSc", ["MSc", "PgDip", "PgCert"]),
+        ("PG Cert/ Dip/MSc Leading and Managing", ["MSc", "PgDip", "PgCert"]),
+        ("Cert/PG Dip / MSc Advancing Healthcare Practice", ["MSc", "PgDip", "PgCert"]),
+        # near misses: must not be read as awards
+        ("Foundations of Improvement Science", []),
+        ("a foundation year in science", []),
+        ("Graduate Diploma in Law", []),
+        ("Postgraduate Certificate in Education (PGCE)", []),
+        ("ma", []),
+        ("Ma and Pa", []),
+        ("BAME staff network", []),
+        ("MAPS project", []),
+        ("core modules include", []),
+        ("Diploma of Higher Education", []),
+        ("", []),
+    ],
+)
+def test_find_awards(text, expected):
+    assert awards.find_awards(text) == expected
+
+
+@pytest.mark.parametrize(
+    "found, expected",
+    [
+        (["MSc", "PgDip", "PgCert"], 7),
+        (["PgCert"], 7),
+        (["MPhil"], 7),
+        (["PhD"], 8),
+        (["professional doctorate"], 8),
+        (["BSc"], 6),
+        (["foundation degree"], 5),
+        (["BSc", "MSc"], 7),
+        (["module"], None),
+        (["fellowship"], None),
+        (["short course"], None),
+        ([], None),
+    ],
+)
+def test_fheq_level_for_awards(found, expected):
+    assert awards.fheq_level_for_awards(found) == expected
+
+
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("MSc Clinical Leadership", "Clinical Leadership"),
+        ("MSc in Clinical Leadership", "Clinical Leadership"),
+        ("Leadership and Service Improvement PgCert/PgDip/MSc", "Leadership and Service Improvement"),
+        ("Clinical Leadership MSc/PgDip/PgCert 2026/27 entry", "Clinical Leadership"),
+        ("Patient Safety (Distance Learning) MSc", "Patient Safety"),
+        ("Master of Public Health (Online)", "Public Health"),
+        ("BSc (Hons) Health and Social Care Practice (Top-up)", "Health and Social Care Practice"),
+        ("Evidence Based Practice (CPD module)", "Evidence Based Practice"),
+        ("Doctorate in Health Science (DHSc)", "Health Science"),
+        # awards inside the name stay; a lone award stays as the name
+        ("Executive MBA (Health and Care)", "Executive MBA (Health and Care)"),
+        ("Senior Leader Degree Apprenticeship with MSc Healthcare Leadership",
+         "Senior Leader Degree Apprenticeship with MSc Healthcare Leadership"),
+        ("MPH", "MPH"),
+        ("Improvement Leaders Fellowship", "Improvement Leaders Fellowship"),
+        ("Foundations of Improvement Science", "Foundations of Improvement Science"),
+    ],
+)
+def test_clean_title(title, expected):
+    assert titles.clean_title(title) == expected
+
+
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("MSc Clinical Leadership | Postgraduate | University of Westvale", "MSc Clinical Leadership"),
+        ("University of Westvale - MSc Clinical Leadership", "MSc Clinical Leadership"),
+        ("Clinical Leadership", "Clinical Leadership"),
+    ],
+)
+def test_page_name_from_title_tag(title, expected):
+    assert titles.page_name_from_title_tag(title) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("1 year full-time, 2-4 years part-time", {"full-time": 12, "part-time": 24}),
+        ("12 months FT / 24 months PT", {"full-time": 12, "part-time": 24}),
+        ("One year (full-time); two years (part-time)", {"full-time": 12, "part-time": 24}),
+        ("Full-time: 1 year; Part-time: 2 years", {"full-time": 12, "part-time": 24}),
+        ("Part-time: minimum 2 years, maximum 5 years", {"full-time": None, "part-time": 24}),
+        ("4 years part-time (maximum registration 7 years)", {"full-time": None, "part-time": 48}),
+        ("Up to three years part time only", {"full-time": None, "part-time": 36}),
+        ("Three to nine years part time", {"full-time": None, "part-time": 36}),
+        ("Three years or more full time/ four years or more part time", {"full-time": 36, "part-time": 48}),
+        ("18 months full-time; 3 years part-time", {"full-time": 18, "part-time": 36}),
+        ("3 days", {"full-time": 0.1, "part-time": None}),
+        ("Approximately 2 hours", {"full-time": 0.01, "part-time": None}),
+        ("12 weeks", {"full-time": 2.8, "part-time": None}),
+        ("one semester", {"full-time": 4, "part-time": None}),
+        ("12 months, part-time (around two days a week)", {"full-time": None, "part-time": 12}),
+        # several awards: the longest per mode
+        ("MSc: 1 year FT, 3 years PT; PgCert: 4 months FT, 1 year PT", {"full-time": 12, "part-time": 36}),
+        # near misses: no length
+        ("No time limit", {"full-time": None, "part-time": None}),
+        ("Full-time or part-time", {"full-time": None, "part-time": None}),
+        ("Entry 2026/27", {"full-time": None, "part-time": None}),
+        ("", {"full-time": None, "part-time": None}),
+    ],
+)
+def test_parse_duration(text, expected):
+    assert durations.parse_duration(text) == expected
+
+
+def test_duration_without_mode_goes_to_the_default_mode():
+    assert durations.parse_duration("2 years", default_mode="part-time") == {"full-time": None, "part-time": 24}
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [("P1Y", 12), ("P18M", 18), ("P2Y6M", 30), ("P3D", 0.1), ("PT2H", 0.01), ("1 year", None), ("P", None), (None, None)],
+)
+def test_iso_duration_months(value, expected):
+    assert durations.iso_duration_months(value) == expected
+
+
+def _fee(amount, audience, currency="GBP"):
+    return {"amount": amount, "currency": currency, "for": audience}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Home: £9,250 International: £18,500", [_fee(9250, "home"), _fee(18500, "international")]),
+        ("£9,250 (home) £18,500 (international)", [_fee(9250, "home"), _fee(18500, "international")]),
+        ("UK/EU students\n£8,040 full-time\nEU/international students\n£14,360",
+         [_fee(8040, "home"), _fee(14360, "international")]),
+        ("non-UK students: £15,000", [_fee(15000, "international")]),
+        ("£950 per 15-credit module", [_fee(950, "per module")]),
+        ("£60 per credit", [_fee(60, "per credit")]),
+        ("Fee: $150", [_fee(150, None, "USD")]),
+        ("€2.500 is not a price but €2,500 is", [_fee(2.5, None, "EUR"), _fee(2500, None, "EUR")]),
+        ("Total cost 2,400 GBP", [_fee(2400, None)]),
+        ("Cost: £450 (NHS staff £300)", [_fee(450, None), _fee(300, None)]),
+        ("Funded places include a tax-free stipend of £20,780. Self-funded: £4,786 (UK) or £21,400 (international)",
+         [_fee(4786, "home"), _fee(21400, "international")]),
+        # near misses: money that is not a fee
+        ("Bursaries of up to £2,000 are available", []),
+        ("A £1.2m grant funds the project", []),
+        ("a salary of £35,000", []),
+        ("No fee information yet", []),
+    ],
+)
+def test_parse_fee_amounts(text, expected):
+    assert fees.parse_fee_amounts(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("This course is free of charge for NHS staff", True),
+        ("Cost: Free", True),
+        ("There is no cost to the apprentice.", True),
+        ("Tuition fees are fully funded.", True),
+        ("The fellowship covers your salary, PhD tuition fees and research costs.", True),
+        ("a free online course", True),
+        # near misses
+        ("Please feel free to contact us", False),
+        ("a tax-free stipend", False),
+        ("free parking on campus", False),
+        ("Fees: £9,250", False),
+    ],
+)
+def test_is_free(text, expected):
+    assert fees.is_free(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("a tax-free stipend of £20,000", True),
+        ("The programme covers your salary for the year", True),
+        ("We reimburse your employer for your salary", True),
+        ("salaried fellowship", True),
+        # near misses
+        ("graduates go on to earn a good salary", False),
+        ("salary expectations vary", False),
+        ("", False),
+    ],
+)
+def test_pays_stipend(text, expected):
+    assert fees.pays_stipend(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("A minimum 2:1 undergraduate honours degree", "2:1"),
+        ("an upper second class honours degree", "2:1"),
+        ("a 2.1 in a related subject", "2:1"),
+        ("You will need a 2.2 or above", "2:2"),
+        ("a lower second class degree", "2:2"),
+        ("a second class honours degree (2:2 or higher)", "2:2"),
+        ("2:1, or a 2:2 with relevant experience", "2:1"),
+        ("Applicants should hold a Master's degree and a 2:1", "master's"),
+        ("A 2:1 honours degree and a master's degree", "master's"),
+        ("a good first degree", "any degree"),
+        ("A UK honours degree or equivalent", "any degree"),
+        ("A degree plus three years of managerial experience", "any degree"),
+        # near misses
+        ("a 2:1 degree or a related graduate qualification (such as a Masters or PGDip)", "2:1"),
+        ("A degree is not essential.", None),
+        ("Candidates without a degree may be considered", None),
+        ("degree apprenticeship applicants", None),
+        ("GCSE English at grade 4", None),
+        ("", None),
+    ],
+)
+def test_degree_class(text, expected):
+    assert entry.degree_class(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("at least two years' post-qualifying experience", True),
+        ("six months post-registration experience", True),
+        ("currently working in a health or social care setting", True),
+        ("employed by an NHS organisation", True),
+        ("relevant clinical experience", True),
+        # near misses and explicit "no"
+        ("No prior experience is required", False),
+        ("Relevant professional experience is desirable but not required.", False),
+        ("A 2:1 degree", False),
+        ("An honours degree. Candidates without a degree but with management experience may be considered.", False),
+        ("There are no formal entry requirements.", False),
+        (None, None),
+    ],
+)
+def test_needs_work_experience(text, expected):
+    assert entry.needs_work_experience(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("current registration with the NMC or HCPC", True),
+        ("You must be a registered nurse", True),
+        ("HCPC-registered practitioners", True),
+        ("registered with their professional regulator", True),
+        ("Professional registration is expected", True),
+        ("full GMC registration", True),
+        # near misses
+        ("register your interest", False),
+        ("Registration opens in May", False),
+        ("a registered charity", False),
+        ("Registered office: 1 High Street", False),
+    ],
+)
+def test_needs_registration(text, expected):
+    assert entry.needs_registration(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("registered with the Nursing and Midwifery Council", ["NMC"]),
+        ("Health and Care Professions Council (HCPC)", ["HCPC"]),
+        ("the General Medical Council or General Dental Council", ["GMC", "GDC"]),
+        ("GPhC-registered pharmacists", ["GPhC"]),
+        ("General Optical Council", ["GOC"]),
+        ("registered with Social Work England", ["Social Work England"]),
+        ("NMC, HCPC or GMC", ["NMC", "HCPC", "GMC"]),
+        # near misses: lower case and look-alikes
+        ("nmc", []),
+        ("the GMCs requirements", []),
+        ("a GOCAR project", []),
+    ],
+)
+def test_find_regulators(text, expected):
+    assert entry.find_regulators(text) == expected
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("Full-time or part-time, on campus", {"full-time", "part-time", "campus"}),
+        ("Part-time, distance learning", {"part-time", "distance"}),
+        ("Blended: study days on campus plus online learning", {"blended", "campus", "online"}),
+        ("Part-time, work-based, with online workshops", {"part-time", "work-based", "online"}),
+        ("12 months FT / 24 months PT", {"full-time", "part-time"}),
+        ("City campus", {"campus"}),
+        ("ft", set()),
+    ],
+)
+def test_modes_in_label(value, expected):
+    assert modes.modes_in_label(value) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("This course is taught online.", {"online"}),
+        ("a work-based project in your own organisation", {"work-based"}),
+        ("available full-time or part-time", {"full-time", "part-time"}),
+        ("distance learning", {"distance"}),
+        # near misses: words about something else
+        ("Apply online now.", set()),
+        ("Our online library is open all hours.", set()),
+        ("You must be in full-time employment.", set()),
+        ("part-time jobs in the city", set()),
+    ],
+)
+def test_modes_in_text(text, expected):
+    assert modes.modes_in_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("FHEQ level 7", 7),
+        ("Level 6 or 7", 7),
+        ("6", 6),
+        ("Masters level", 7),
+        ("Postgraduate", None),
+        ("Level 3", None),
+    ],
+)
+def test_level_in_label(value, expected):
+    assert levels.level_in_label(value) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("180 credits", 180),
+        ("60 CATS points", 60),
+        ("90 ECTS credits", 180),
+        ("MSc 180, PgDip 120, PgCert 60 credits", 60),
+        ("up to 120 credits of the 180 credits required", 180),
+        ("2 CE credits", None),
+        ("2026 entry", None),
+    ],
+)
+def test_total_credits(text, expected):
+    assert levels.total_credits(text) == expected
+
+
+def test_module_sizes_can_be_skipped():
+    assert levels.credit_values("£2,300 per 30-credit module; 180 credits in total", skip_module_sizes=True) == [180]
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("September 2026, January 2027", ["September 2026", "January 2027"]),
+        ("Sept and Jan", ["September", "January"]),
+        ("14-16 April 2026", ["14 April 2026"]),
+        ("1st February 2027", ["1 February 2027"]),
+        ("Start anytime", ["any time"]),
+        # near misses
+        ("You may start when ready", []),
+        ("2026/27 entry", []),
+    ],
+)
+def test_start_dates_in(value, expected):
+    assert dates.start_dates_in(value) == expected
+
+
+def test_start_dates_in_text_ignores_deadlines():
+    text = "Applications close on 30 June 2026. The course starts in September 2026."
+    assert dates.start_dates_in_text(text) == ["September 2026"]
+
+
+@pytest.mark.parametrize(
+    "label, expected",
+    [
+        ("Duration", "duration"),
+        ("Course length:", "duration"),
+        ("Study mode", "modes"),
+        ("Tuition fees 2026/27", "fees"),
+        ("Entry requirements", "entry"),
+        ("Who can apply", "entry"),
+        ("Start date(s)", "start"),
+        ("Next intake", "start"),
+        ("Qualification", "awards"),
+        ("FHEQ level", "level"),
+        ("Credits", "credits"),
+        ("What you'll study", "topics"),
+        # near misses: content, not labels
+        ("Duration of the project was longer than planned and the team", None),
+        ("Contact us", None),
+        ("Careers", None),
+    ],
+)
+def test_label_name(label, expected):
+    assert label_name(label) == expected
