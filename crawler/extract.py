@@ -36,6 +36,11 @@ AWARD_TEXT_WINDOW = 1500
 MAX_TOPICS = 40
 MAX_TOPIC_CHARS = 100
 MAX_ENTRY_CHARS = 2000
+# Prose searched by the text-layer rules: ten times a typical page's text, so a
+# 10 MB page costs what a large page does.
+MAX_ANALYSIS_CHARS = 200_000
+# Paragraphs looked at for a summary before giving up.
+MAX_SUMMARY_PARAGRAPHS_SCANNED = 50
 
 _SENTENCES = re.compile(r"[^.!?\n]+[.!?]?")
 _FEE_LINE = re.compile(r"\b(?:fees?|costs?|price|tuition|pay|charge)\b", re.I)
@@ -137,8 +142,8 @@ def _extract(html, url: str, encoding: str | None, facts: dict) -> None:
     body = root.find("body")
     body = body if body is not None else root
     main = pagetext.main_element(root)
-    main_text = pagetext.element_text(main)
-    body_text = main_text if main is body else pagetext.element_text(body)
+    main_text = pagetext.element_text(main)[:MAX_ANALYSIS_CHARS]
+    body_text = main_text if main is body else pagetext.element_text(body)[:MAX_ANALYSIS_CHARS]
     keyfacts = read_keyfacts(body, body_text)
     course = _main_course(data)
     sources = facts["sources"]
@@ -249,7 +254,9 @@ def _summary(course, meta: dict, keyfacts: KeyFacts, main) -> str | None:
         if meta.get(key):
             return meta[key][:MAX_SUMMARY_CHARS]
     paragraphs = []
-    for p in main.iter("p"):
+    for n, p in enumerate(main.iter("p")):
+        if n >= MAX_SUMMARY_PARAGRAPHS_SCANNED:
+            break
         text = pagetext.element_text(p)
         if len(text) >= MIN_SUMMARY_PARAGRAPH and not label_name(text.split(":")[0]):
             paragraphs.append(text)

@@ -46,6 +46,7 @@ def candidate_row(analysis: Analysis, canonical_url: str, urls: list[str]) -> di
         "summary": facts.get("summary"),
         "search_terms": analysis.search_terms,
         "facts": {k: v for k, v in facts.items() if k != "text"},
+        "text": facts.get("text"),
         "scope_category": verdict["category"],
         "scope_score": verdict["score"],
         "scope_reasons": verdict["reasons"],
@@ -64,6 +65,8 @@ class CoursePipeline:
         self.terms = load_terms(settings.get("SEARCH_TERMS_FILE"))
         self.db_path = settings.get("DATABASE")
         self.catalogue_path = settings.get("CATALOGUE_FILE")
+        # REEXTRACT=1 reads every page again even when unchanged (after changing the extractor).
+        self.reextract = settings.getbool("REEXTRACT")
         self.db = None
 
     @classmethod
@@ -115,7 +118,7 @@ class CoursePipeline:
     def store_page(self, page: FetchedPage) -> dict:
         site = self.registry.get(page.site)
         body_hash = content_hash(page.body)
-        if self.unchanged_since_last_seen(page.url, body_hash, page.fetched_at):
+        if not self.reextract and self.unchanged_since_last_seen(page.url, body_hash, page.fetched_at):
             self.stats.inc_value("pages/unchanged")
             return {"url": page.url, "site": site.key, "unchanged": True}
         canonical = page.canonical_url or page.url

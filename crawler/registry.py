@@ -96,6 +96,9 @@ class Registry:
         except KeyError:
             raise KeyError(f"no site {key!r} in {self.path}") from None
 
+    def site_for_key(self, key: str) -> Site | None:
+        return self._by_key.get(key)
+
     def keys(self) -> list[str]:
         return list(self._by_key)
 

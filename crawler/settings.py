@@ -24,6 +24,8 @@ REPLAY = ""
 # `crawlall --archive` keeps each night as ARCHIVE_DIR/<date>.warc.gz, the newest ARCHIVE_KEEP of them.
 ARCHIVE_DIR = "data/archive"
 ARCHIVE_KEEP = 14
+# Extract every page again even when its content is unchanged since it was last stored.
+REEXTRACT = False
 
 # Politeness. CONTACT_URL goes into the User-Agent so a webmaster can reach us.
 CONTACT_URL = "https://github.com/course-crawler/course-crawler#contact"

@@ -133,6 +133,8 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     lambda db: db.executescript(SCHEMA_V1),
     migrate_review,
     migrate_alerts,
+    # The page's visible text, so scope rules can be re-run without crawling (scrapy rescore).
+    lambda db: db.execute("ALTER TABLE candidates ADD COLUMN text TEXT"),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -142,7 +144,7 @@ CRAWL_COLUMNS = (
     "months_full_time", "months_part_time", "fees", "entry_requirements", "requires_registration",
     "regulators", "topics", "start_dates", "summary", "search_terms", "facts", "facts_hash",
     "scope_category", "scope_score", "scope_reasons", "match_catalogue_id", "match_score",
-    "match_decision", "last_run", "last_seen",
+    "match_decision", "last_run", "last_seen", "text",
 )
 
 

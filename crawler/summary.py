@@ -21,21 +21,27 @@ def run_summary(db, run_id: int) -> dict:
             "replay_missing": stats.get("archive/replay_missing", 0),
             "error_kinds": {k.split("/", 1)[1]: v for k, v in stats.items() if k.startswith("errors/")},
         }
+        sites[row["site"]]["harvest_rate"] = round(harvest_rate(sites[row["site"]]), 4)
     totals = {c: sum(s[c] for s in sites.values()) for c in COLUMNS}
     run = db.execute("SELECT mode, started_at FROM runs WHERE id = ?", [run_id]).fetchone()
     return {"run_id": run_id, "mode": run[0] if run else None, "started_at": run[1] if run else None,
             "sites": sites, "totals": totals}
 
 
+def harvest_rate(figures: dict) -> float:
+    """In-scope course pages found per page fetched: how well the focused crawl spends its requests."""
+    return figures["candidates_in_scope"] / figures["pages_fetched"] if figures["pages_fetched"] else 0.0
+
+
 def format_summary(summary: dict) -> str:
     width = max([len("site"), len("total"), *(len(k) for k in summary["sites"])])
     lines = [f"Run {summary['run_id']} ({summary['mode']})",
-             f"{'site':<{width}}  " + "  ".join(f"{h:>12}" for h in HEADINGS) + "  finish"]
+             f"{'site':<{width}}  " + "  ".join(f"{h:>12}" for h in HEADINGS) + f"  {'harvest':>7}  finish"]
     for key, figures in summary["sites"].items():
-        cells = "  ".join(f"{figures[c]:>12}" for c in COLUMNS)
+        cells = "  ".join(f"{figures[c]:>12}" for c in COLUMNS) + f"  {harvest_rate(figures):>7.2f}"
         detail = ", ".join(f"{k} {v}" for k, v in sorted(figures["error_kinds"].items()))
         lines.append(f"{key:<{width}}  {cells}  {figures['finish_reason']}" + (f"  [{detail}]" if detail else ""))
-    totals = "  ".join(f"{summary['totals'][c]:>12}" for c in COLUMNS)
+    totals = "  ".join(f"{summary['totals'][c]:>12}" for c in COLUMNS) + f"  {harvest_rate(summary['totals']):>7.2f}"
     lines.append(f"{'total':<{width}}  {totals}")
     lines.extend(format_changes(summary.get("changes") or {}))
     alerts = summary.get("alerts") or []

@@ -13,10 +13,8 @@ _DATE = re.compile(
     re.I,
 )
 _ANY_TIME = re.compile(r"\b(?:any\s*time|anytime|rolling|on[\s-]demand|self[\s-]paced|whenever|all\s+year|throughout\s+the\s+year|flexible\s+start)\b", re.I)
-_START_SENTENCE = re.compile(
-    r"[^.\n]*\b(?:starts?|starting|start\s+dates?|begins?|commenc\w+|intakes?|entry\s+points?|enrol\w*\s+in)\b[^.\n]*",
-    re.I,
-)
+_SENTENCE = re.compile(r"[^.\n]+")
+_START_WORD = re.compile(r"\b(?:starts?|starting|start\s+dates?|begins?|commenc\w+|intakes?|entry\s+points?|enrol\w*\s+in)\b", re.I)
 # "14-16 April 2026": the course starts on the first day.
 _DAY_RANGE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|to)\s*\d{1,2}(?:st|nd|rd|th)?(?=\s+[A-Za-z])")
 _ISO_DATE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})(?:-(?P<d>\d{2}))?")
@@ -56,7 +54,9 @@ def start_dates_in_text(text: str | None) -> list[str]:
     if not text:
         return []
     dates: list[str] = []
-    for sentence in _START_SENTENCE.findall(text):
+    for sentence in _SENTENCE.findall(text):
+        if not _START_WORD.search(sentence):
+            continue
         for date in start_dates_in(sentence):
             if date not in dates:
                 dates.append(date)

@@ -1,7 +1,9 @@
 """schema.org course data from JSON-LD and microdata, read straight from the lxml tree.
 
-extruct reads the same markup but costs several milliseconds a page (it re-parses
-the HTML and runs every syntax); json.loads on the few <script> blocks is ~50x cheaper.
+Measured on a 24 KB page: reading the already-parsed tree costs 0.2 ms;
+extruct.extract costs 0.66 ms with syntaxes=["json-ld", "microdata"] (it parses
+the HTML again) and 49 ms with its default syntaxes (RDFa, Open Graph,
+microformats). Reading the tree we parse anyway keeps the page to one parse.
 """
 
 from __future__ import annotations

@@ -1,0 +1,169 @@
+"""A nightly crawl of misbehaving sites (tests/support/fault_site.py) on real local HTTP servers.
+
+The crawl must finish, count each fault under its own name, never ask a foreign host for
+anything, and still bring home every working course page; the next night, with one site
+gone, it must finish again and count that site's failure.
+"""
+
+import json
+import re
+import sqlite3
+
+import pytest
+import yaml
+
+from tests.support.fault_site import fault_sites, registry_entry
+from tests.support.scrapy_run import run_scrapy
+
+# Faults a crawl must survive, each counted under its own name (as errors/<name> or faults/<name>).
+FAULTS = [
+    # server errors, after one retry
+    ("errors_uni", "http_500"),
+    ("errors_uni", "http_503"),
+    ("busy_uni", "http_429"),
+    # transport
+    ("slow_uni", "timeout"),
+    ("huge_uni", "too_large"),
+    ("bomb_uni", "gzip_bomb"),
+    # redirects: a loop back into the chain, and a redirect off the site
+    ("loop_uni", "redirect_loop"),
+    ("loop_uni", "offsite"),
+    # bodies that lie about themselves
+    ("charset_uni", "charset_mismatch"),
+    ("charset_uni", "charset_undeclared"),
+    ("binary_uni", "binary_as_html"),
+    ("badmap_uni", "sitemap_invalid"),
+    # the site's own rules and traps
+    ("robots_uni", "robots_forbidden"),
+    ("trap_uni", "link_trap"),
+]
+
+# The course pages that work on each site: all must be candidates despite the site's fault.
+HEALTHY_COURSES = ["msc-improvement-science", "pgcert-implementation-science", "mres-health-services-research",
+                   "pgdip-quality-improvement", "msc-patient-safety"]
+WORKING_PAGES = {
+    "healthy_uni": [f"/courses/{slug}" for slug in HEALTHY_COURSES],
+    "errors_uni": ["/courses/msc-quality-errors"],
+    "busy_uni": ["/courses/msc-quality-busy"],
+    "slow_uni": ["/courses/msc-quality-slow"],
+    "loop_uni": ["/courses/msc-quality-loop"],
+    "trap_uni": ["/courses/msc-quality-trap"],
+    "huge_uni": ["/courses/msc-quality-huge"],
+    "bomb_uni": ["/courses/msc-quality-bomb"],
+    "charset_uni": ["/courses/msc-quality-charset", "/courses/msc-latin", "/courses/pgcert-unlabelled"],
+    "binary_uni": ["/courses/msc-quality-binary"],
+    "badmap_uni": ["/courses/msc-quality-badmap"],
+    "robots_uni": ["/study/msc-quality-allowed"],
+    "vanishing_uni": ["/courses/msc-quality-vanishing"],
+}
+# Night 2 crawls the site that has gone and one that has not.
+NIGHT_TWO = ("healthy_uni", "vanishing_uni")
+# Short enough for the test, long enough for a loopback answer on a busy machine.
+CRAWL_SETTINGS = {
+    "DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "0", "RETRY_TIMES": "1", "DOWNLOAD_TIMEOUT": "2",
+    "DOWNLOAD_MAXSIZE": str(5 * 1024 * 1024), "DOWNLOAD_WARNSIZE": "0", "LOG_LEVEL": "INFO",
+}
+
+
+def crawlall(tmp, sites_file, *options):
+    settings = [arg for name, value in {**CRAWL_SETTINGS, "SITES_FILE": sites_file,
+                                        "HTTPCACHE_DIR": tmp / "httpcache"}.items() for arg in ("-s", f"{name}={value}")]
+    return run_scrapy("crawlall", "--db", str(tmp / "courses.db"), *settings, *options, timeout=120)
+
+
+def site_stats(db_path, run_id_rank: int) -> dict:
+    """{site: stats} of the run_id_rank-th run (1 = first) in the database."""
+    with sqlite3.connect(db_path) as conn:
+        run_ids = [row[0] for row in conn.execute("SELECT id FROM runs ORDER BY id")]
+        rows = conn.execute("SELECT site, stats FROM run_sites WHERE run_id = ?", [run_ids[run_id_rank - 1]])
+        return {site: json.loads(stats or "{}") for site, stats in rows}
+
+
+def counted(stats: dict, name: str) -> int:
+    return stats.get(f"errors/{name}", 0) + stats.get(f"faults/{name}", 0)
+
+
+def summary_line(stdout: str, site: str) -> str:
+    lines = [line for line in stdout.splitlines() if re.match(rf"{site}\s", line)]
+    return lines[0] if lines else ""
+
+
+@pytest.fixture(scope="module")
+def nights(tmp_path_factory):
+    """Two nights over the fault sites: all of them, then with vanishing_uni gone."""
+    tmp = tmp_path_factory.mktemp("faults")
+    sites, foreign = fault_sites()
+    for site in [*sites.values(), foreign]:
+        site.start()
+    try:
+        sites_file = tmp / "sites.yaml"
+        sites_file.write_text(yaml.safe_dump({"sites": [registry_entry(site) for site in sites.values()]}))
+        first = crawlall(tmp, sites_file)
+        sites["vanishing_uni"].stop()
+        second = crawlall(tmp, sites_file, "--only", ",".join(NIGHT_TWO))
+    finally:
+        for site in [*sites.values(), foreign]:
+            site.stop()
+    with sqlite3.connect(tmp / "courses.db") as conn:
+        found = {(site, url) for site, url in conn.execute("SELECT site, canonical_url FROM candidates")}
+    return {"sites": sites, "foreign": foreign, "first": first, "second": second, "db": tmp / "courses.db",
+            "candidates": found}
+
+
+def test_the_first_night_finishes(nights):
+    first = nights["first"]
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert "Traceback" not in first.stderr, first.stderr[-3000:]
+
+
+@pytest.mark.parametrize(("site", "fault"), FAULTS)
+def test_each_fault_is_counted_under_its_own_name(nights, site, fault):
+    stats = site_stats(nights["db"], 1)[site]
+    assert counted(stats, fault), f"{site}: no errors/{fault} or faults/{fault} in {sorted(stats)}"
+
+
+@pytest.mark.parametrize(("site", "fault"), FAULTS)
+def test_each_fault_is_named_in_the_printed_summary(nights, site, fault):
+    line = summary_line(nights["first"].stdout, site)
+    assert re.search(rf"\b{fault}\b", line), f"summary line for {site}: {line!r}"
+
+
+@pytest.mark.parametrize("site", sorted(WORKING_PAGES))
+def test_every_working_course_page_is_a_candidate(nights, site):
+    origin = nights["sites"][site].origin
+    found = {url for key, url in nights["candidates"] if key == site}
+    assert {f"{origin}{path}" for path in WORKING_PAGES[site]} <= found
+
+
+def test_the_crawl_never_leaves_the_allowed_domains(nights):
+    assert nights["foreign"].requests == []
+
+
+def test_robots_txt_forbidden_pages_are_never_asked_for(nights):
+    asked = nights["sites"]["robots_uni"].requests
+    assert "/robots.txt" in asked
+    assert not [path for path in asked if path.startswith("/courses/")]
+
+
+def test_a_link_trap_is_cut_short(nights):
+    months = [path for path in nights["sites"]["trap_uni"].requests if path.startswith("/courses/open-days")]
+    assert 10 <= len(months) <= 40
+
+
+def test_a_redirect_loop_is_not_followed_for_ever(nights):
+    asked = nights["sites"]["loop_uni"].requests
+    assert asked.count("/courses/msc-loop-a") <= 2  # the request and at most one retry
+
+
+def test_the_second_night_finishes_with_one_site_gone(nights):
+    second = nights["second"]
+    assert second.returncode == 0, second.stderr[-3000:]
+    stats = site_stats(nights["db"], 2)
+    assert counted(stats["vanishing_uni"], "connection_refused"), sorted(stats["vanishing_uni"])
+    assert "connection_refused" in summary_line(second.stdout, "vanishing_uni")
+    # The site that is still there is still read in full.
+    healthy = nights["sites"]["healthy_uni"]
+    with sqlite3.connect(nights["db"]) as conn:
+        seen = {url for (url,) in conn.execute(
+            "SELECT canonical_url FROM candidates WHERE site = 'healthy_uni' AND last_run = (SELECT MAX(id) FROM runs)")}
+    assert {f"{healthy.origin}/courses/{slug}" for slug in HEALTHY_COURSES} <= seen
