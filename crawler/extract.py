@@ -162,9 +162,9 @@ def _extract(html, url: str, encoding: str | None, facts: dict) -> None:
     text_without_entry = main_text
     for value in keyfacts.values.get("entry", []):
         text_without_entry = text_without_entry.replace(value, " ")
-    facts["summary"] = _summary(course, meta, keyfacts, main)
+    facts["summary"], summary_source = _summary(course, meta, keyfacts, main)
     if facts["summary"]:
-        sources["summary"] = "jsonld" if course and course.description and facts["summary"] == course.description[:MAX_SUMMARY_CHARS] else "meta" if meta.get("description") or meta.get("og:description") else "text"
+        sources["summary"] = summary_source
 
     _awards(facts, course, keyfacts, raw_titles, main_text, meta.get("title"))
     _level_and_credits(facts, course, keyfacts, text_without_entry)
@@ -181,7 +181,7 @@ def _extract(html, url: str, encoding: str | None, facts: dict) -> None:
         og_type=meta.get("og:type"),
         title=h1_text or meta.get("title", ""),
         title_has_award=bool(award_rules.awards_in_title(" ".join(raw for _, raw in raw_titles[:2]))),
-        keyfact_count=_keyfact_count(facts, keyfacts, course),
+        keyfact_count=_keyfact_count(facts),
         course_link_count=sum(1 for a in main.iter("a") if _COURSE_LINK_AWARD.search(a.text_content() or "")),
         text_head=main_text[:4000],
         text_fact_count=sum(1 for k, v in facts["sources"].items() if v == "text" and k in _COURSE_FACTS),
@@ -247,12 +247,12 @@ def _entry_requirements(course, keyfacts: KeyFacts, main_text: str, facts: dict)
     return text
 
 
-def _summary(course, meta: dict, keyfacts: KeyFacts, main) -> str | None:
+def _summary(course, meta: dict, keyfacts: KeyFacts, main) -> tuple[str | None, str | None]:
     if course and course.description:
-        return course.description[:MAX_SUMMARY_CHARS]
+        return course.description[:MAX_SUMMARY_CHARS], course.syntax
     for key in ("description", "og:description"):
         if meta.get(key):
-            return meta[key][:MAX_SUMMARY_CHARS]
+            return meta[key][:MAX_SUMMARY_CHARS], "meta"
     paragraphs = []
     for n, p in enumerate(main.iter("p")):
         if n >= MAX_SUMMARY_PARAGRAPHS_SCANNED:
@@ -268,7 +268,7 @@ def _summary(course, meta: dict, keyfacts: KeyFacts, main) -> str | None:
     if len(summary) > MAX_SUMMARY_CHARS:
         cut = summary.rfind(". ", 0, MAX_SUMMARY_CHARS)
         summary = summary[: cut + 1] if cut > 0 else summary[:MAX_SUMMARY_CHARS]
-    return summary or None
+    return (summary, "text") if summary else (None, None)
 
 
 def _awards(facts: dict, course, keyfacts: KeyFacts, raw_titles, main_text: str, meta_title: str | None) -> None:
@@ -351,7 +351,6 @@ def _level_and_credits(facts: dict, course, keyfacts: KeyFacts, text: str) -> No
 def _modes_and_duration(facts: dict, course, keyfacts: KeyFacts, raw_titles, main_text: str, text: str) -> None:
     sources = facts["sources"]
     duration_text, duration_source = None, None
-    structured_months = None
     if course and course.durations:
         for value, mode_text in course.durations:
             months = durations.iso_duration_months(value)
@@ -362,7 +361,6 @@ def _modes_and_duration(facts: dict, course, keyfacts: KeyFacts, raw_titles, mai
                 piece = readable + mode_label
                 duration_text = f"{duration_text}; {piece}" if duration_text else piece
                 duration_source = course.syntax
-        structured_months = duration_text
     if duration_text is None:
         for value in keyfacts.values.get("duration", []):
             if durations.parse_duration(value) != {"full-time": None, "part-time": None} or durations.has_no_time_limit(value):
@@ -405,7 +403,7 @@ def _modes_and_duration(facts: dict, course, keyfacts: KeyFacts, raw_titles, mai
 
     default_mode = "part-time" if "part-time" in found and "full-time" not in found else "full-time"
     if duration_text:
-        if structured_months and course:
+        if duration_source in ("jsonld", "microdata"):
             months = {"full-time": None, "part-time": None}
             for value, mode_text in course.durations:
                 m = durations.iso_duration_months(value)
@@ -448,7 +446,7 @@ def _fees(facts: dict, course, keyfacts: KeyFacts, main_text: str) -> None:
     if fee_text is None and keyfacts.values.get("fees"):
         fee_text, source = keyfacts.joined("fees"), "keyfacts"
     if fee_text is None:
-        lines = [line for line in main_text.splitlines() if _FEE_LINE.search(line) and fees._MONEY.search(line)]
+        lines = [line for line in main_text.splitlines() if _FEE_LINE.search(line) and fees.has_amount(line)]
         if lines:
             fee_text, source = "\n".join(lines), "text"
     if not amounts and fee_text:
@@ -529,7 +527,7 @@ def _start_dates(facts: dict, course, keyfacts: KeyFacts, text: str) -> None:
         facts["sources"]["start_dates"] = source
 
 
-def _keyfact_count(facts: dict, keyfacts: KeyFacts, course) -> int:
+def _keyfact_count(facts: dict) -> int:
     """How many course facts came from labels or schema.org, not from loose text."""
     structured = ("jsonld", "microdata", "keyfacts")
     names = ("duration", "fees", "entry_requirements", "start_dates", "credits", "fheq_level", "modes", "topics")

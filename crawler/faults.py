@@ -5,8 +5,8 @@ exception, an error response) into a stable snake_case name; the spider counts i
 ``errors/<name>``. A few faults never fail a request on their own, so middlewares here
 turn them into a failure with a name (`Fault`) or count them as ``faults/<name>``:
 
-- `RedirectLoopMiddleware` (downloader): a redirect back to a URL already in its own chain
-  would be dropped silently by the duplicate filter; it fails the request as ``redirect_loop``.
+- `RedirectFaultMiddleware` (downloader): a redirect back into its own chain, or off the site,
+  would be dropped silently; it fails the request as ``redirect_loop`` or ``offsite_redirect``.
 - `PageFaultMiddleware` (spider): binary bodies labelled text/html fail as ``binary_as_html``;
   pages whose bytes do not match their declared charset, or that declare none, are counted
   (``faults/charset_mismatch``, ``faults/charset_undeclared``) and still read.
@@ -52,7 +52,8 @@ FAULT_NAMES = {
     "cancelled": "the download was cancelled for another reason (the spider closing)",
     "gzip_bomb": "a compressed answer inflates past DOWNLOAD_MAXSIZE",
     "robots_forbidden": "robots.txt forbids the URL",
-    "offsite": "a redirect led outside the site's allowed domains",
+    "offsite_redirect": "a redirect leads outside the site's allowed domains",
+    "offsite": "a request outside the site's allowed domains was dropped",
     "binary_as_html": "a binary file (image, PDF, archive) served as text/html",
     "sitemap_invalid": "a sitemap that is not a sitemap (broken XML, an HTML page)",
     "charset_mismatch": "the page's bytes are not valid in the charset it declares (counted, page still read)",
@@ -151,17 +152,27 @@ def _same_page(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, ""))
 
 
-class RedirectLoopMiddleware:
-    """Downloader middleware just outside RedirectMiddleware (600): fails a redirect back into its own chain.
+def _host_in(url: str, domains) -> bool:
+    """True when the URL's host (port aside) is one of the domains or under one of them."""
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == d.lower() or host.endswith("." + d.lower()) for d in domains)
 
-    Left to Scrapy, A -> B -> A ends with the second A dropped by the duplicate filter, with no
-    errback and no count; an endless chain of new URLs ends at REDIRECT_MAX_TIMES as an
-    IgnoreRequest that fault_name also calls redirect_loop.
+
+class RedirectFaultMiddleware:
+    """Downloader middleware just outside RedirectMiddleware (600): fails redirects that loop or leave the site.
+
+    Left to Scrapy, A -> B -> A ends with the second A dropped by the duplicate filter, and a
+    redirect to another domain is dropped by OffsiteMiddleware when it is scheduled; neither
+    reaches an errback or a count. (An endless chain of new URLs ends at REDIRECT_MAX_TIMES as
+    an IgnoreRequest that fault_name also calls redirect_loop.)
     """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls()
+        return cls(crawler)
 
     def process_response(self, request, response, spider=None):
         location = response.headers.get(b"Location")
@@ -171,6 +182,9 @@ class RedirectLoopMiddleware:
         chain = [*request.meta.get("redirect_urls", []), request.url]
         if target in {_same_page(url) for url in chain}:
             raise Fault("redirect_loop", f"Redirect loop: {' -> '.join(chain)} -> {target}")
+        allowed = getattr(self.crawler.spider, "allowed_domains", None)
+        if allowed and not request.meta.get("allow_offsite") and not _host_in(target, allowed):
+            raise Fault("offsite_redirect", f"Redirect off the site: {request.url} -> {target}")
         return response
 
 

@@ -176,7 +176,7 @@ class GenericCourseSpider(SitemapSpider):
             return
         content_type = response.headers.get(b"Content-Type", b"") or b""
         if not isinstance(response, HtmlResponse) and not content_type.lower().startswith(HTML_TYPES):
-            stats.inc_value("pages/not_html")
+            stats.inc_value("errors/not_html")
             logger.info("Skipped a page that is not HTML (%s): %s", content_type.decode("latin-1") or "no type",
                         response.url)
             return

@@ -56,7 +56,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.wirestats.WireStatsMiddleware": 960,
     # Just outside RedirectMiddleware (600), so it sees every 3xx.
     "crawler.redirects.RedirectAliasMiddleware": 610,
-    "crawler.faults.RedirectLoopMiddleware": 620,
+    "crawler.faults.RedirectFaultMiddleware": 620,
 }
 
 SPIDER_MIDDLEWARES = {

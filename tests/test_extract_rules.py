@@ -104,6 +104,12 @@ def test_fheq_level_for_awards(found, expected):
         ("MPH", "MPH"),
         ("Improvement Leaders Fellowship", "Improvement Leaders Fellowship"),
         ("Foundations of Improvement Science", "Foundations of Improvement Science"),
+        # near misses: a title starting or ending with the letters of a joining word keeps them
+        ("Introduction to Change Management", "Introduction to Change Management"),
+        ("Innovation for Excellence - Leading Service Improvement",
+         "Innovation for Excellence - Leading Service Improvement"),
+        ("Andragogy for Clinical Educators", "Andragogy for Clinical Educators"),
+        ("Writing a Bulletin", "Writing a Bulletin"),
     ],
 )
 def test_clean_title(title, expected):

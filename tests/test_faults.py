@@ -27,7 +27,7 @@ FAULTS = [
     ("bomb_uni", "gzip_bomb"),
     # redirects: a loop back into the chain, and a redirect off the site
     ("loop_uni", "redirect_loop"),
-    ("loop_uni", "offsite"),
+    ("loop_uni", "offsite_redirect"),
     # bodies that lie about themselves
     ("charset_uni", "charset_mismatch"),
     ("charset_uni", "charset_undeclared"),
@@ -167,3 +167,109 @@ def test_the_second_night_finishes_with_one_site_gone(nights):
         seen = {url for (url,) in conn.execute(
             "SELECT canonical_url FROM candidates WHERE site = 'healthy_uni' AND last_run = (SELECT MAX(id) FROM runs)")}
     assert {f"{healthy.origin}/courses/{slug}" for slug in HEALTHY_COURSES} <= seen
+
+
+# -- naming, without a crawl ------------------------------------------------------
+
+def _failure_from(exc, cause):
+    """exc raised from cause, as Scrapy's download handler wraps Twisted's errors."""
+    from twisted.python.failure import Failure
+    try:
+        try:
+            raise cause
+        except Exception as inner:
+            raise exc from inner
+    except Exception:
+        return Failure()
+
+
+def _fault_name_cases():
+    from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError,
+                                   DownloadFailedError, DownloadTimeoutError, IgnoreRequest)
+    from scrapy.http import Response
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.internet import error
+    from twisted.internet.defer import CancelledError
+    from twisted.python.failure import Failure
+    from twisted.web._newclient import ResponseNeverReceived
+
+    from crawler.faults import Fault
+
+    def status(code):
+        return HttpError(Response("http://uni.example.ac.uk/courses/x", status=code), "Ignoring non-200 response")
+
+    return [
+        # error responses, from HttpErrorMiddleware
+        (status(500), "http_500"),
+        (status(503), "http_503"),
+        (status(429), "http_429"),
+        (status(404), "http_404"),
+        # transport, as Scrapy 2.19 wraps it
+        (DownloadTimeoutError("Getting x took longer than 2 seconds."), "timeout"),
+        (error.TimeoutError(), "timeout"),
+        (_failure_from(DownloadFailedError("x"), ResponseNeverReceived([Failure(CancelledError())])), "timeout"),
+        (DownloadConnectionRefusedError("refused"), "connection_refused"),
+        (CannotResolveHostError("no such host"), "dns_lookup_failed"),
+        (error.DNSLookupError("no such host"), "dns_lookup_failed"),
+        (_failure_from(DownloadFailedError("x"), ResponseNeverReceived([Failure(error.ConnectionLost())])),
+         "connection_lost"),
+        (DownloadCancelledError("Received 6000000 bytes which is larger than download max size (5242880) in "
+                                "request <GET x>."), "too_large"),
+        (DownloadCancelledError(""), "cancelled"),
+        # IgnoreRequest, told apart by Scrapy's messages
+        (IgnoreRequest("Forbidden by robots.txt"), "robots_forbidden"),
+        (IgnoreRequest("max redirections reached"), "redirect_loop"),
+        (IgnoreRequest("Ignoring response <200 x>: max size exceeded (DOWNLOAD_MAXSIZE (5242880 B)) during "
+                       "decompression."), "gzip_bomb"),
+        (IgnoreRequest("Filtered offsite request to 'elsewhere.org'"), "offsite"),
+        (Fault("binary_as_html", "png"), "binary_as_html"),
+        # anything else
+        (IgnoreRequest("some other reason"), "other_IgnoreRequest"),
+        (ValueError("surprise"), "other_ValueError"),
+    ]
+
+
+@pytest.mark.parametrize("case", range(len(_fault_name_cases())))
+def test_fault_name(case):
+    from crawler.faults import fault_name
+
+    failure_or_exception, expected = _fault_name_cases()[case]
+    assert fault_name(failure_or_exception) == expected
+
+
+@pytest.mark.parametrize(("url", "shape"), [
+    ("http://uni.ac.uk/events?month=2026-05", "uni.ac.uk/events?month"),
+    ("http://uni.ac.uk/events/2026/05/", "uni.ac.uk/events/{n}/{n}/?"),
+    ("http://uni.ac.uk/courses?page=12&sort=az", "uni.ac.uk/courses?page&sort"),
+    ("http://uni.ac.uk/courses/msc-improvement-science", "uni.ac.uk/courses/msc-improvement-science?"),
+])
+def test_url_shape(url, shape):
+    from crawler.faults import url_shape
+
+    assert url_shape(url) == shape
+
+
+@pytest.mark.parametrize(("content_type", "body", "expected"), [
+    ("text/html; charset=utf-8", "Fees £9,000".encode(), None),
+    ("text/html; charset=utf-8", "Fees £9,000".encode("cp1252"), "charset_mismatch"),
+    ("text/html", "Fees £9,000".encode("cp1252"), "charset_undeclared"),
+    ("text/html", b"Fees GBP 9,000", None),  # plain ASCII needs no charset
+    ("text/html", '<meta charset="windows-1252">Fees £9,000'.encode("cp1252"), None),
+    ("text/html; charset=iso-8859-1", "Fees £9,000".encode("cp1252"), None),
+])
+def test_charset_fault(content_type, body, expected):
+    from crawler.faults import charset_fault
+
+    assert charset_fault(content_type, body) == expected
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", True),
+    (b"%PDF-1.7\n", True),
+    (b"<!doctype html><p>Caf\xc3\xa9</p>", False),
+    ("\ufeff<html>".encode("utf-16"), False),  # UTF-16 has NULs but starts with a BOM
+])
+def test_looks_binary(body, expected):
+    from crawler.faults import looks_binary
+
+    assert looks_binary(body) is expected

@@ -39,6 +39,11 @@ class Command(ScrapyCommand):
                             help="explain every HTML page in this WARC file (repeatable)")
         parser.add_argument("--pretty", action="store_true", help="indented JSON for a person")
 
+    def process_options(self, args, opts):
+        super().process_options(args, opts)
+        if self.settings.getpriority("LOG_LEVEL") < 40:
+            self.settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
+
     def run(self, args, opts):
         if not args and not opts.warc:
             raise UsageError("give a URL, a FILE.html with --url, or --warc ARCHIVE")

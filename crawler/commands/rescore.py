@@ -32,6 +32,11 @@ class Command(ScrapyCommand):
         parser.add_argument("--db", default="", metavar="PATH", help="SQLite database (default: setting DATABASE)")
         parser.add_argument("--json", action="store_true", help="print the moves as JSON")
 
+    def process_options(self, args, opts):
+        super().process_options(args, opts)
+        if self.settings.getpriority("LOG_LEVEL") < 40:
+            self.settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
+
     def run(self, args, opts):
         try:
             registry = load_registry(self.settings.get("SITES_FILE"))

@@ -119,6 +119,11 @@ def parse_fee_amounts(text: str | None) -> list[dict]:
     return results
 
 
+def has_amount(text: str) -> bool:
+    """True when ``text`` states a sum of money."""
+    return bool(_MONEY.search(text))
+
+
 def is_free(text: str | None) -> bool:
     """True when the text says the course costs nothing ("free of charge", "no fee")."""
     if not text:

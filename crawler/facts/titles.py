@@ -26,7 +26,11 @@ _DELIVERY = re.compile(
     r"|\s+(?:by\s+)?(?:distance\s+learning|online|part[\s-]?time)\s*$",
     re.I,
 )
-_JOINERS = re.compile(r"^(?:\s*(?:in|of|and|/|,|&|-|–|—|:|\|)\s*)+|(?:\s*(?:in|/|,|&|-|–|—|:|\||and|with)\s*)+$", re.I)
+# Words left dangling once award words are cut ("MSc in X" -> "in X"); whole words only,
+# so "Introduction" and "Innovation" keep their first letters.
+_JOINERS = re.compile(
+    r"^(?:\s*(?:(?:in|of|and)\b|[/,&:|\-–—]))+\s*|\s*(?:(?:\b(?:in|and|with))|[/,&:|\-–—])+\s*$", re.I
+)
 _EMPTY_BRACKETS = re.compile(r"\(\s*[/,&]*\s*\)|\[\s*\]")
 _SLASH_RUNS = re.compile(r"\s*/\s*(?:/\s*)+")
 _SPACES = re.compile(r"\s+")

@@ -9,6 +9,7 @@ crawl; `FOREIGN_HOST` is a site no crawl may ever ask for anything.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import struct
 import threading
 import time
@@ -41,8 +42,9 @@ class FaultServer(QuietThreadingServer):
 class FaultSite:
     """Serve ``routes`` ({path or path?query: (status, headers, body) or handler}) on one loopback address."""
 
-    def __init__(self, key: str, host: str, routes: dict[str, Route] | None = None):
+    def __init__(self, key: str, host: str, routes: dict[str, Route] | None = None, validators: bool = False):
         self.key = key
+        self.validators = validators
         self.routes: dict[str, Route] = dict(routes or {})
         self.requests: list[str] = []
         site = self
@@ -57,6 +59,8 @@ class FaultSite:
                     route = (404, {"Content-Type": "text/html; charset=utf-8"}, b"<h1>Page not found</h1>")
                 if callable(route):
                     route(self, self.path)
+                elif site.validators:
+                    send_revalidated(self, *route)
                 else:
                     send(self, *route)
 
@@ -95,6 +99,23 @@ def send(handler, status: int, headers: dict, body: bytes):
     handler.send_header("Content-Length", str(len(body)))
     handler.end_headers()
     handler.wfile.write(body)
+
+
+# Pages of a site with validators last changed at this time.
+LAST_MODIFIED = "Mon, 02 Nov 2026 09:00:00 GMT"
+
+
+def send_revalidated(handler, status: int, headers: dict, body: bytes):
+    """Send with ETag and Last-Modified, and answer a matching If-None-Match with 304, as most web servers do."""
+    if status != 200:
+        send(handler, status, headers, body)
+        return
+    etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+    headers = {**headers, "ETag": etag, "Last-Modified": LAST_MODIFIED}
+    if handler.headers.get("If-None-Match") == etag:
+        send(handler, 304, {"ETag": etag, "Last-Modified": LAST_MODIFIED}, b"")
+    else:
+        send(handler, 200, headers, body)
 
 
 # -- pages ------------------------------------------------------------------
@@ -223,7 +244,8 @@ def fault_sites() -> tuple[dict[str, FaultSite], FaultSite]:
     foreign.routes["/courses/partner-improvement-msc"] = course(
         "MSc", "Improvement Science (partner)", "Another provider's course; outside every allowed domain.")
     foreign_url = f"{foreign.origin}/courses/partner-improvement-msc"
-    sites = {key: FaultSite(key, next(hosts)) for key in SITE_KEYS}
+    # The sites a second night revisits send validators, so their pages sit in the HTTP cache.
+    sites = {key: FaultSite(key, next(hosts), validators=key in ("healthy_uni", "vanishing_uni")) for key in SITE_KEYS}
 
     healthy = sites["healthy_uni"]
     healthy_courses = {

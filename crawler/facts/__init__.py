@@ -1,0 +1,1 @@
+"""Fact readers used by crawler.extract: one concern per module (awards, durations, fees, ...)."""
