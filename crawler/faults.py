@@ -142,7 +142,7 @@ def sitemap_fault(response: Response, body: bytes | None) -> str:
     return "sitemap_invalid"
 
 
-# -- redirect loops --------------------------------------------------------
+# -- redirects ------------------------------------------------------------
 
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 

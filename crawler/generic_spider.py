@@ -14,13 +14,14 @@ from datetime import datetime, timezone
 from urllib.parse import quote_plus, urljoin, urlsplit, urlunsplit
 
 from scrapy import Request
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spiders import SitemapSpider
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 import scope_rules
+from crawler.distributed import apply_worker_settings, is_distributed
+from crawler.faults import fault_name, sitemap_fault
 from crawler.items import FetchedPage
 from crawler.registry import Site
 from crawler.terms import SearchTerms, load_terms
@@ -77,6 +78,8 @@ class GenericCourseSpider(SitemapSpider):
     @classmethod
     def update_settings(cls, settings):
         super().update_settings(settings)
+        if is_distributed(settings):
+            apply_worker_settings(settings)  # one worker of a crawl shared through Redis (docs/distributed.md)
         # The contact address goes into the User-Agent unless a full USER_AGENT was given.
         if settings.getpriority("USER_AGENT") <= settings.getpriority("CONTACT_URL"):
             settings.set("USER_AGENT", user_agent(settings.get("CONTACT_URL")), priority="spider")
@@ -93,7 +96,6 @@ class GenericCourseSpider(SitemapSpider):
         super().__init__(*args, **kwargs)
         # Domains are checked in wants_url (by host, so a port does not matter).
         self.link_extractor = LinkExtractor(deny_extensions=SKIP_EXTENSIONS, unique=True)
-        self._seen_robots: set[str] = set()
 
     # -- discovery -------------------------------------------------------
 
@@ -135,7 +137,7 @@ class GenericCourseSpider(SitemapSpider):
         body = self._get_sitemap_body(response)
         sitemap = self._read_sitemap(body) if body else None
         if sitemap is None or sitemap.type not in ("sitemapindex", "urlset"):
-            stats.inc_value("errors/sitemap_invalid")
+            stats.inc_value(f"errors/{sitemap_fault(response, body)}")
             logger.warning("Skipped a malformed sitemap: %s", response.url)
             return
         stats.inc_value("discovery/sitemaps")
@@ -246,12 +248,10 @@ class GenericCourseSpider(SitemapSpider):
         response = getattr(failure.value, "response", None)
         if response is not None and "missing" in response.flags:
             return  # not in the replayed archive; counted as archive/replay_missing
-        if response is None and failure.check(IgnoreRequest):
-            return  # robots.txt or a cap said no; Scrapy counts it (robotstxt/forbidden)
-        reason = f"http_{response.status}" if response is not None else failure.value.__class__.__name__
+        reason = fault_name(failure)
         discovery = request.meta.get("discovery")
-        if discovery in ("robots", "search", "home") or (discovery == "sitemap" and response is not None):
-            # A site without robots.txt, a search page or a sitemap is not broken; count it apart.
+        if discovery in ("robots", "search", "home") and (response is not None or reason == "robots_forbidden"):
+            # A site without robots.txt, or whose robots.txt keeps us out of its search, is not broken.
             self.crawler.stats.inc_value(f"discovery/{discovery}_{reason}")
             logger.info("Discovery page unavailable (%s): %s", reason, request.url)
             return

@@ -9,6 +9,8 @@ DB Browser for SQLite all follow the same rules.
 
 from __future__ import annotations
 
+import re
+
 import sqlite_utils
 
 # A catalogue course whose page has not been seen in this many finished runs in a row
@@ -74,9 +76,14 @@ TABLES = [
     "CREATE INDEX IF NOT EXISTS candidate_history_run ON candidate_history(run_id)",
 ]
 
+_SAVE_CANDIDATE = """UPDATE decisions SET reason = trim(lower(NEW.reason)),
+               (prev_review_status, prev_reviewed_by, prev_reviewed_at, prev_review_note) =
+               (SELECT review_status, reviewed_by, reviewed_at, review_note FROM candidates WHERE id = NEW.candidate_id)
+         WHERE id = NEW.id;"""
+
 TRIGGERS = [
     # Checks run in this order, so the first problem found is the one reported.
-    f"""CREATE TRIGGER IF NOT EXISTS decisions_check BEFORE INSERT ON decisions BEGIN
+    f"""CREATE TRIGGER decisions_check BEFORE INSERT ON decisions BEGIN
         SELECT RAISE(ABORT, 'Not signed in: every decision records who made it. Sign in (or set reviewer).')
          WHERE NULLIF(trim(NEW.reviewer), '') IS NULL;
         SELECT RAISE(ABORT, 'Unknown action: use accept, reject, same-as, not-same or undo.')
@@ -118,16 +125,10 @@ TRIGGERS = [
             SELECT 1 FROM decisions d JOIN matches m ON m.catalogue_id = 'acc-' || d.candidate_id
              WHERE d.id = NEW.undoes AND d.action = 'accept' AND m.maintainer_decision IS NOT NULL);
     END""",
-    # Each action saves the state it replaces, then applies itself, in one trigger body
-    # so the order is fixed (SQLite does not promise an order between triggers).
-    f"""CREATE TRIGGER IF NOT EXISTS decisions_save_candidate AFTER INSERT ON decisions
-        WHEN NEW.action IN {_STATUS_ACTIONS} BEGIN
-        UPDATE decisions SET reason = trim(lower(NEW.reason)),
-               (prev_review_status, prev_reviewed_by, prev_reviewed_at, prev_review_note) =
-               (SELECT review_status, reviewed_by, reviewed_at, review_note FROM candidates WHERE id = NEW.candidate_id)
-         WHERE id = NEW.id;
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS decisions_accept AFTER INSERT ON decisions WHEN NEW.action = 'accept' BEGIN
+    # Each action trigger first saves the state it replaces, then applies itself, in one
+    # body so the order is fixed: SQLite runs separate triggers newest first.
+    f"""CREATE TRIGGER decisions_accept AFTER INSERT ON decisions WHEN NEW.action = 'accept' BEGIN
+        {_SAVE_CANDIDATE}
         UPDATE candidates SET review_status = 'accepted', reviewed_by = NEW.reviewer,
                reviewed_at = NEW.decided_at, review_note = NULLIF(trim(NEW.note), '')
          WHERE id = NEW.candidate_id;
@@ -141,12 +142,14 @@ TRIGGERS = [
                region, canonical_url, 'accepted', id, NEW.decided_at
           FROM candidates WHERE id = NEW.candidate_id;
     END""",
-    """CREATE TRIGGER IF NOT EXISTS decisions_reject AFTER INSERT ON decisions WHEN NEW.action = 'reject' BEGIN
+    f"""CREATE TRIGGER decisions_reject AFTER INSERT ON decisions WHEN NEW.action = 'reject' BEGIN
+        {_SAVE_CANDIDATE}
         UPDATE candidates SET review_status = 'rejected', reviewed_by = NEW.reviewer, reviewed_at = NEW.decided_at,
                review_note = trim(lower(NEW.reason)) || coalesce(': ' || NULLIF(trim(NEW.note), ''), '')
          WHERE id = NEW.candidate_id;
     END""",
-    f"""CREATE TRIGGER IF NOT EXISTS decisions_pair AFTER INSERT ON decisions WHEN NEW.action IN {_PAIR_ACTIONS} BEGIN
+    f"""CREATE TRIGGER decisions_pair AFTER INSERT ON decisions WHEN NEW.action IN {_PAIR_ACTIONS} BEGIN
+        {_SAVE_CANDIDATE}
         UPDATE decisions SET
                prev_match_existed = EXISTS (SELECT 1 FROM matches WHERE candidate_id = NEW.candidate_id
                                               AND catalogue_id = NEW.catalogue_id),
@@ -162,7 +165,7 @@ TRIGGERS = [
                review_note = 'same as ' || NEW.catalogue_id || coalesce(': ' || NULLIF(trim(NEW.note), ''), '')
          WHERE id = NEW.candidate_id AND NEW.action = 'same-as';
     END""",
-    """CREATE TRIGGER IF NOT EXISTS decisions_undo AFTER INSERT ON decisions WHEN NEW.action = 'undo' BEGIN
+    """CREATE TRIGGER decisions_undo AFTER INSERT ON decisions WHEN NEW.action = 'undo' BEGIN
         UPDATE decisions SET (candidate_id, catalogue_id) =
                (SELECT candidate_id, catalogue_id FROM decisions WHERE id = NEW.undoes)
          WHERE id = NEW.id;
@@ -187,12 +190,12 @@ TRIGGERS = [
         UPDATE decisions SET undone_by = NEW.id WHERE id = NEW.undoes;
     END""",
     # A decision is history: it is reversed by an undo, never edited or deleted.
-    """CREATE TRIGGER IF NOT EXISTS decisions_keep BEFORE DELETE ON decisions BEGIN
+    """CREATE TRIGGER decisions_keep BEFORE DELETE ON decisions BEGIN
         SELECT RAISE(ABORT, 'Decisions are the audit trail: reverse one with an undo decision instead of deleting it.');
     END""",
     # The facts history behind changed_since_last_run. Written only when the hash moves,
     # so a crawl that sees the same page again adds nothing.
-    """CREATE TRIGGER IF NOT EXISTS candidates_facts_history AFTER UPDATE OF facts_hash ON candidates
+    """CREATE TRIGGER candidates_facts_history AFTER UPDATE OF facts_hash ON candidates
         WHEN OLD.facts_hash IS NOT NULL AND OLD.facts_hash IS NOT NEW.facts_hash BEGIN
         INSERT INTO candidate_history (candidate_id, run_id, changed_at, changed_fields, old_facts, new_facts)
         VALUES (NEW.id, NEW.last_run, NEW.last_seen,
@@ -302,11 +305,22 @@ VIEWS = {
 FTS_COLUMNS = {"candidates": ["title", "summary", "topics"], "catalogue": ["title", "provider"]}
 
 
+# Triggers an earlier version of this module created.
+_RETIRED_TRIGGERS = ("decisions_save_candidate",)
+
+
+def trigger_names() -> list[str]:
+    return [re.search(r"CREATE TRIGGER (\w+)", statement).group(1) for statement in TRIGGERS]
+
+
 def migrate_review(db: sqlite_utils.Database) -> None:
     """Schema for review: decisions with their triggers, facts history, views and full-text search."""
     for statement in TABLES:
         db.execute(statement)
     db.conn.executemany("INSERT OR IGNORE INTO reject_reasons (reason, description) VALUES (?, ?)", REJECT_REASONS)
+    # Triggers and views are dropped and recreated, so rerunning this migration updates them.
+    for name in (*_RETIRED_TRIGGERS, *trigger_names()):
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
     for statement in TRIGGERS:
         db.execute(statement)
     for name, sql in VIEWS.items():

@@ -52,6 +52,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Sits next to the downloader so it records and replays raw responses, and
     # robots.txt, redirects, retries and decompression behave as they did live.
     "crawler.archive.ArchiveMiddleware": 950,
+    # The HTTP cache, minus its error recovery (see crawler/httpcache.py).
+    "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
+    "crawler.httpcache.RevalidatingCacheMiddleware": 900,
     # Outside the archive and the HTTP cache, so it counts what the network (or archive) sent.
     "crawler.wirestats.WireStatsMiddleware": 960,
     # Just outside RedirectMiddleware (600), so it sees every 3xx.
@@ -72,12 +75,26 @@ EXTENSIONS = {
     "crawler.runlog.RunRecorder": 500,
 }
 
+# Distributed crawl (docs/distributed.md): a Redis URL makes this process one worker of a
+# crawl shared through Redis; `scrapy ingest` is then the only writer of DATABASE.
+DISTRIBUTED_REDIS_URL = ""
+# The run the workers and the writer share; empty means today's UTC date.
+DISTRIBUTED_RUN = ""
+
 # Incremental nights: pages are revalidated with ETag / Last-Modified (RFC 2616 policy),
 # so an unchanged page costs a 304. Turned off automatically when replaying an archive.
 HTTPCACHE_ENABLED = True
 HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
 HTTPCACHE_DIR = "httpcache"
 HTTPCACHE_GZIP = True
+# Revalidate every page every night: without max-age=0 the RFC 2616 policy treats a page
+# with Last-Modified as fresh for 10% of its age and sends no request at all, so a changed
+# or vanished page would go unseen.
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "en-GB,en;q=0.8",
+    "Cache-Control": "max-age=0",
+}
 
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -19,7 +19,8 @@ def run_summary(db, run_id: int) -> dict:
             "bytes": row["bytes"],
             "finish_reason": row["finish_reason"],
             "replay_missing": stats.get("archive/replay_missing", 0),
-            "error_kinds": {k.split("/", 1)[1]: v for k, v in stats.items() if k.startswith("errors/")},
+            # errors/* lost a page; faults/* were counted while the crawl carried on (link traps, charsets).
+            "error_kinds": {k.split("/", 1)[1]: v for k, v in stats.items() if k.startswith(("errors/", "faults/"))},
         }
         sites[row["site"]]["harvest_rate"] = round(harvest_rate(sites[row["site"]]), 4)
     totals = {c: sum(s[c] for s in sites.values()) for c in COLUMNS}

@@ -4,6 +4,7 @@ from crawler.catalogue import load_catalogue
 from crawler.storage import open_db, record_match, start_run, upsert_candidate
 
 FIRST_SEEN = "2026-03-01T02:00:00+00:00"
+REGIONS = {"uwl": "north-west", "kcl": "south", "kingston": "south"}
 
 
 def course(slug, title, provider, site, category, **facts):
@@ -12,7 +13,7 @@ def course(slug, title, provider, site, category, **facts):
     row_facts = {"title": title, "awards": awards, **facts}
     return {
         "canonical_url": f"https://www.{site}.ac.uk/courses/{slug}",
-        "site": site, "provider": provider, "region": "south", "title": title,
+        "site": site, "provider": provider, "region": REGIONS[site], "title": title,
         "awards": awards, "fheq_level": facts.get("fheq_level"), "modes": facts.get("modes", []),
         "duration": facts.get("duration"), "months_full_time": facts.get("months_full_time"),
         "months_part_time": facts.get("months_part_time"), "fees": facts.get("fees"),

@@ -263,8 +263,8 @@ def test_full_text_search_covers_title_summary_and_topics(rdb, query, expected):
 
 def test_search_index_follows_crawl_updates(rdb):
     row, _ = COURSES[OUT - 1]
-    upsert_candidate(rdb, {**row, "title": "BSc Data Science"}, run_id=None)
-    assert rdb["candidates"].search("data") and not rdb["candidates"].search("computer")
+    upsert_candidate(rdb, {**row, "title": "BSc Data Science", "summary": "Data."}, run_id=None)
+    assert list(rdb["candidates"].search("data")) and not list(rdb["candidates"].search("computer"))
 
 
 # Concurrency: a review write while a crawl holds the write lock waits instead of failing.
@@ -272,18 +272,24 @@ def test_search_index_follows_crawl_updates(rdb):
 def test_a_review_write_waits_for_a_crawl_transaction(tmp_path):
     path = tmp_path / "courses.db"
     build_review_db(path).conn.close()
-    crawl = open_db(path)
-    crawl_holding = threading.Event()
+    crawl_holding, errors = threading.Event(), []
 
     def crawl_page():
-        with crawl.conn:
-            crawl.execute("UPDATE candidates SET last_seen = '2026-03-03' WHERE id = 1")
-            crawl_holding.set()
-            time.sleep(1.0)   # a slow page transaction
+        # A crawl-like writer with its own connection, as the pipeline opens it.
+        crawl = open_db(path)
+        try:
+            with crawl.atomic():   # as the pipeline stores a page
+                crawl.execute("UPDATE candidates SET last_seen = '2026-03-03' WHERE id = 1")
+                crawl_holding.set()
+                time.sleep(1.0)   # a slow page transaction holding the write lock
+        except sqlite3.Error as exc:
+            errors.append(exc)
+        finally:
+            crawl.conn.close()
 
     worker = threading.Thread(target=crawl_page)
     worker.start()
-    crawl_holding.wait()
+    assert crawl_holding.wait(10)
     # Datasette's connection: plain sqlite3 plus the review plugin's busy timeout.
     review = sqlite3.connect(path, timeout=0)
     review.execute("PRAGMA busy_timeout = 30000")
@@ -291,16 +297,22 @@ def test_a_review_write_waits_for_a_crawl_transaction(tmp_path):
     with review:
         review.execute("INSERT INTO decisions (action, candidate_id, reviewer) VALUES ('accept', 2, 'ana')")
     waited = time.monotonic() - started
-    worker.join()
-    assert waited > 0.5
+    worker.join(10)
+    assert not errors and waited > 0.5
     assert review.execute("SELECT review_status FROM candidates WHERE id = 2").fetchone()[0] == "accepted"
     assert review.execute("SELECT last_seen FROM candidates WHERE id = 1").fetchone()[0] == "2026-03-03"
-    # And the reverse: a crawl write while a reviewer's page reads.
-    reader = sqlite3.connect(path)
+    review.close()
+
+
+def test_a_crawl_writes_while_a_reviewer_reads(tmp_path):
+    path = tmp_path / "courses.db"
+    build_review_db(path).conn.close()
+    reader = sqlite3.connect(path, timeout=0)
     reader.execute("BEGIN")
-    reader.execute("SELECT count(*) FROM pending_review").fetchone()
+    assert reader.execute("SELECT count(*) FROM pending_review").fetchone()[0] == 5
+    crawl = open_db(path)
     crawl.execute("UPDATE candidates SET last_seen = '2026-03-04' WHERE id = 1")
-    crawl.conn.commit()
+    crawl.conn.commit()   # WAL: the open read transaction does not block it
     reader.rollback()
-    for connection in (review, reader, crawl.conn):
-        connection.close()
+    reader.close()
+    crawl.conn.close()

@@ -10,6 +10,8 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
 from crawler.commands.crawlall import EXIT_ALERTS, EXIT_RUN_FAILED
+from crawler.distributed import is_distributed
+from crawler.distributed.commands import worker_exit_status
 from crawler.storage import open_db
 
 # Finish reasons of a crawl that did its job (a page cap is the registry's limit, not a failure).
@@ -20,6 +22,16 @@ class Command(ScrapyCrawlCommand):
     def short_desc(self):
         return "Crawl one site of the registry (live, or from an archive with -s REPLAY=FILE)"
 
+    def add_options(self, parser):
+        super().add_options(parser)
+        parser.add_argument("--distributed", default="", metavar="REDIS_URL",
+                            help="run as one worker of a crawl shared through Redis (docs/distributed.md)")
+
+    def process_options(self, args, opts):
+        super().process_options(args, opts)
+        if opts.distributed:
+            self.settings.set("DISTRIBUTED_REDIS_URL", opts.distributed, priority="cmdline")
+
     def run(self, args, opts):
         if len(args) != 1:
             raise UsageError("give one site key (see `scrapy list`)")
@@ -28,6 +40,9 @@ class Command(ScrapyCrawlCommand):
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed:
             self.exitcode = 1
+            return
+        if is_distributed(crawler.settings):
+            self.exitcode = worker_exit_status(crawler)  # the writer (`scrapy ingest`) owns the database
             return
         run_id = getattr(crawler, "course_run_id", None)
         if run_id is None:

@@ -12,6 +12,8 @@ from crawler.alerts import run_alerts
 from crawler.archive import prune_archives
 from crawler.catalogue import CatalogueError, load_catalogue
 from crawler.changes import run_changes
+from crawler.distributed import is_distributed
+from crawler.distributed.commands import run_worker
 from crawler.paths import project_path
 from crawler.registry import RegistryError, load_registry
 from crawler.runlog import crawl_mode
@@ -44,6 +46,8 @@ class Command(ScrapyCommand):
         parser.add_argument("--archive", action="store_true",
                             help="record the night to ARCHIVE_DIR/<date>.warc.gz, keeping ARCHIVE_KEEP nights")
         parser.add_argument("--db", default="", metavar="PATH", help="SQLite database (default: setting DATABASE)")
+        parser.add_argument("--distributed", default="", metavar="REDIS_URL",
+                            help="run as one worker of a crawl shared through Redis (docs/distributed.md)")
 
     def process_options(self, args, opts):
         super().process_options(args, opts)
@@ -55,6 +59,8 @@ class Command(ScrapyCommand):
             self.settings.set("ARCHIVE_WRITE", opts.record, priority="cmdline")
         if opts.db:
             self.settings.set("DATABASE", opts.db, priority="cmdline")
+        if opts.distributed:
+            self.settings.set("DISTRIBUTED_REDIS_URL", opts.distributed, priority="cmdline")
         # Progress on a terminal; only warnings and the summary for cron.
         if not sys.stderr.isatty() and self.settings.getpriority("LOG_LEVEL") < 40:
             self.settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
@@ -70,6 +76,10 @@ class Command(ScrapyCommand):
             for path in filter(None, self.settings.get("REPLAY", "").split(",")):
                 if not project_path(path.strip()).is_file():
                     raise RegistryError(path, "--replay", "archive file not found")
+            if is_distributed(self.settings):
+                # A worker never opens the database: `scrapy ingest` stores and summarises the run.
+                self.exitcode = run_worker(self.crawler_process, self.settings, keys)
+                return
             db = open_db(self.settings.get("DATABASE"))
             load_catalogue(db, self.settings.get("CATALOGUE_FILE"))
         except (RegistryError, CatalogueError, UsageError) as exc:

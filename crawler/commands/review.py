@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import getpass
-import json
 import os
 import sys
-import tempfile
-from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.paths import project_path
-from crawler.review import DEFAULT_HOST, DEFAULT_PORT, datasette_args, review_metadata, reviewer_accounts
-from crawler.storage import open_db
+from crawler.review import DEFAULT_HOST, DEFAULT_PORT, serve_review
 
 EXIT_CONFIG = 2
 
@@ -63,18 +59,7 @@ class Command(ScrapyCommand):
                   file=sys.stderr)
             self.exitcode = EXIT_CONFIG
             return
-        # Bring the schema up to date (views, triggers, search) and leave the file in WAL mode,
-        # so a crawl and the server can write at the same time.
-        open_db(path).conn.close()
-        accounts = reviewer_accounts(os.environ)
-        if not accounts and not opts.root:
-            print("note: no reviewer accounts (REVIEW_PASSWORD_HASH_<NAME>) and no --root: read-only for everyone",
-                  file=sys.stderr)
-        with tempfile.TemporaryDirectory(prefix="review-") as tmp:
-            metadata_path = Path(tmp) / "metadata.json"
-            metadata = review_metadata(path.stem, os.environ)
-            metadata_path.write_text(json.dumps(metadata, indent=2), encoding="utf-8")
-            self.exitcode = serve(datasette_args(path, metadata_path, opts.host, opts.port, opts.root))
+        self.exitcode = serve_review(path, os.environ, opts.host, opts.port, opts.root)
 
 
 def hash_password_line(name: str, password: str) -> str:
@@ -86,14 +71,3 @@ def hash_password_line(name: str, password: str) -> str:
     if not password:
         raise UsageError("empty password")
     return f"export REVIEW_PASSWORD_HASH_{name.upper()}='{hash_password(password)}'"
-
-
-def serve(args: list[str]) -> int:
-    """Run Datasette in this process until it is stopped; returns an exit status."""
-    from datasette.cli import cli
-
-    try:
-        cli.main(args=args, prog_name="datasette", standalone_mode=False)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0

@@ -6,11 +6,16 @@ build what it passes to Datasette so they can be tested without starting a serve
 
 from __future__ import annotations
 
+import json
 import re
+import sys
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
+
+from crawler.storage import open_db
 
 REVIEW_DIR = Path(__file__).resolve().parent
 METADATA_FILE = REVIEW_DIR / "metadata.yml"
@@ -55,3 +60,28 @@ def datasette_args(db_path: Path, metadata_path: Path, host: str = DEFAULT_HOST,
     if root:
         args.append("--root")
     return args
+
+
+def serve_review(db_path: Path, environ: Mapping[str, str], host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
+                 root: bool = False) -> int:
+    """Bring the database's schema up to date, then run Datasette on it until stopped; returns an exit status."""
+    # Migrating adds the views, triggers and search index, and leaves the file in WAL
+    # mode so a crawl and the server can write at the same time.
+    open_db(db_path).conn.close()
+    if not reviewer_accounts(environ) and not root:
+        print("note: no reviewer accounts (REVIEW_PASSWORD_HASH_<NAME>) and no --root: read-only for everyone",
+              file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="review-") as tmp:
+        metadata_path = Path(tmp) / "metadata.json"
+        metadata_path.write_text(json.dumps(review_metadata(db_path.stem, environ), indent=2), encoding="utf-8")
+        return _run_datasette(datasette_args(db_path, metadata_path, host, port, root))
+
+
+def _run_datasette(args: list[str]) -> int:
+    from datasette.cli import cli
+
+    try:
+        cli.main(args=args, prog_name="datasette", standalone_mode=False)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0

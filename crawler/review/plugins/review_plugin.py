@@ -32,12 +32,16 @@ def render_cell(row, value, column, database, datasette):
     keys = row.keys()
     if "catalogue_id" in keys:
         pair = {"candidate_id": value, "catalogue_id": row["catalogue_id"]}
-        links = [_link(datasette, database, "same_as", "same as", **pair),
-                 _link(datasette, database, "not_same", "not same", **pair)]
+        links = [_link(datasette, database, "same_as", "same\u00a0as", **pair),
+                 _link(datasette, database, "not_same", "not\u00a0same", **pair)]
     else:
-        links = [_link(datasette, database, query, label, candidate_id=value)
-                 for query, label in (("accept", "accept"), ("reject", "reject"), ("same_as", "same as"))]
-    return Markup(" · ".join(links))
+        # The matcher's best entry, if any, is filled in on the same-as form.
+        best = row["match_catalogue_id"] if "match_catalogue_id" in keys else None
+        best = {"catalogue_id": best} if best else {}
+        links = [_link(datasette, database, "accept", "accept", candidate_id=value),
+                 _link(datasette, database, "reject", "reject", candidate_id=value),
+                 _link(datasette, database, "same_as", "same\u00a0as", candidate_id=value, **best)]
+    return Markup("<br>".join(links))
 
 
 @hookimpl
