@@ -65,12 +65,16 @@ class PageAnalyser:
         self.matcher = Matcher(catalogue, ProviderResolver.from_registry(registry), never_link=never_link or set())
 
     def analyse(self, body: bytes | str, url: str, encoding: str | None = None, site: Site | None = None,
-                canonical_url: str | None = None) -> Analysis:
+                canonical_url: str | None = None, terms_on_every_page: bool = False) -> Analysis:
+        """Extract, judge and match one page. Search terms are looked for on course pages only,
+        unless terms_on_every_page (for `explain`, which reports them for any page)."""
         site = site or self.registry.site_for_url(url)
         facts = extract_course_facts(body, url, encoding=encoding)
         if site is not None and site.health_focused:
             facts["provider_health_focused"] = site.name
-        terms = self.terms.found_in(f"{facts.get('title') or ''}\n{facts.get('text') or ''}")
+        terms = []
+        if facts.get("is_course") or terms_on_every_page:
+            terms = self.terms.found_in(f"{facts.get('title') or ''}\n{facts.get('text') or ''}")
         # The scope rules give non-course pages their own verdict and reason.
         verdict = scope_rules.classify(facts)
         if not facts.get("is_course"):

@@ -235,6 +235,13 @@ def test_ingest_without_redis_is_a_configuration_error():
 
 # -- the Redis scripts on their own ------------------------------------------------
 
+def test_the_engine_hook_that_releases_leases_still_exists():
+    """frontier.py releases a lease in the engine slot's remove_request; a Scrapy upgrade must keep it."""
+    from scrapy.core.engine import ExecutionEngine, _Slot
+
+    assert callable(_Slot.remove_request) and callable(ExecutionEngine._remove_request)
+
+
 @pytest.fixture
 def client(redis_url):
     import redis

@@ -177,6 +177,9 @@ def test_jsonld_trailing_comma_is_forgiven():
         ('<meta charset="windows-1252"><p>Fee £9,250</p>'.encode("cp1252"), None, "Fee £9,250"),
         ("<p>Fee £9,250</p>".encode("utf-16"), None, "Fee £9,250"),  # BOM
         ("<p>Fee £9,250</p>".encode("utf-8"), "no-such-charset", "Fee £9,250"),
+        # UTF-8 with windows-1252 smart quotes pasted in: repaired, not read as mojibake
+        ("<p>Fee £9,250 – ".encode("utf-8") + "“per year”</p>".encode("cp1252"), "utf-8",
+         "Fee £9,250 – “per year”"),
     ],
 )
 def test_charsets(body, encoding, expected):

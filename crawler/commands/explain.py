@@ -94,7 +94,7 @@ def build_analyser(settings) -> PageAnalyser:
 
 def explain_safely(analyser: PageAnalyser, body: bytes, url: str, encoding: str | None = None) -> dict:
     try:
-        return analyser.analyse(body, url, encoding=encoding).as_explain_json()
+        return analyser.analyse(body, url, encoding=encoding, terms_on_every_page=True).as_explain_json()
     except Exception as exc:  # explain must give a line for every page, with the reason
         logger.warning("Could not explain %s: %r", url, exc)
         return {"url": url, "error": f"{exc.__class__.__name__}: {exc}"}

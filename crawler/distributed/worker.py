@@ -63,7 +63,8 @@ class RedisItemPipeline:
         # page is fetched again rather than lost; the writer stores a URL once per run.
         self.server.lpush(self.keys.items, encode_page(item))
         self.stats.inc_value("distributed/items_pushed")
-        return item
+        # What Scrapy logs as scraped: a summary, as CoursePipeline returns, not the page's body.
+        return {"url": item.url, "site": item.site, "queued_for_writer": True}
 
 
 class SharedCloseSpider(CloseSpider):
