@@ -54,9 +54,11 @@ CORE_MIN = 6.0
 # its keywords or a long list of titles cannot run up the score.
 DISTINCT_CAP = 3
 
-# Body text beyond this is not read: the extractor caps text already, and the opening
-# of a course page carries its description.
-TEXT_SCAN_CHARS = 20_000
+# Body text beyond this is not read: the opening of a course page carries its
+# description, and what follows is fees, how to apply and "related courses" boxes.
+# 8,000 characters left every bench_scope verdict unchanged and halved classify()
+# on the 12 KB pages of bench/sitegen.py (20,000 before).
+TEXT_SCAN_CHARS = 8_000
 
 # A "page" naming this many awards (MSc, PgCert...) at a density of one in every
 # LISTING_WORDS_PER_AWARD words is a list of courses, not a course. A real multi-award
