@@ -570,8 +570,9 @@ def test_scrapy_export_site(tmp_path):
     assert "https://archive.example.org/warc/2026-11-26.warc.gz#12345" in (outdir / "courses" / "acc-2.html").read_text()
     feed = ET.parse(outdir / "feeds" / "all.atom").getroot()
     assert feed.find(f"{ATOM}link[@rel='self']").get("href") == "https://courses.example.org/feeds/all.atom"
-    # Run again: the last build is replaced. A directory it did not build is refused.
-    assert run_scrapy("export", "site", "--db", str(tmp_path / "courses.db"), "--output", str(outdir)).returncode == 0
+    # Run again, written as the issue has it (OUTDIR positional): the last build is replaced.
+    # A directory it did not build is refused.
+    assert run_scrapy("export", "site", str(outdir), "--db", str(tmp_path / "courses.db")).returncode == 0
     (tmp_path / "other").mkdir()
     (tmp_path / "other" / "keep.txt").write_text("x")
     refused = run_scrapy("export", "site", "--db", str(tmp_path / "courses.db"), "--output", str(tmp_path / "other"))

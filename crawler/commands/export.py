@@ -58,7 +58,7 @@ class Command(ScrapyCommand):
     requires_crawler_process = False
 
     def syntax(self):
-        return f"{{{'|'.join(EXPORTS)}}} [options]"
+        return f"{{{'|'.join(EXPORTS)}}} [OUTDIR] [options]"
 
     def short_desc(self):
         return "Write verification spreadsheets per institution, or the report's summary tables"
@@ -80,9 +80,14 @@ class Command(ScrapyCommand):
             self.settings.set("DATABASE", opts.db, priority="cmdline")
 
     def run(self, args, opts):
-        if len(args) != 1 or args[0] not in EXPORTS:
+        if not args or args[0] not in EXPORTS:
             raise UsageError(f"say what to export: {', '.join(EXPORTS)}")
         kind = args[0]
+        # `scrapy export site OUTDIR` (or any kind): a second argument is the output directory.
+        if len(args) == 2 and not opts.output:
+            opts.output = args[1]
+        elif len(args) > 2 or (len(args) == 2 and opts.output):
+            raise UsageError("give the output directory once: as OUTDIR or as --output DIR")
         path = project_path(self.settings.get("DATABASE"))
         try:
             registry = load_registry(self.settings.get("SITES_FILE"))
