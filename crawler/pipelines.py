@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 from crawler.analysis import Analysis, PageAnalyser
 from crawler.catalogue import load_catalogue
 from crawler.items import FetchedPage
+from crawler.normalise import awards_relation, canonical_awards, normalise_title
 from crawler.registry import load_registry
 from crawler.runlog import run_id_for
 from crawler.storage import (
@@ -56,6 +58,40 @@ def candidate_row(analysis: Analysis, canonical_url: str, urls: list[str]) -> di
     }
 
 
+class CoursesByTitle:
+    """Course pages of a site by normalised title, to fold award pages of one course together.
+
+    A page whose site already has a candidate at another URL with the same normalised title
+    and at least one award in common (or no awards named) is the same course: "X MSc" and
+    "X PgCert/PgDip/MSc". A PgCert-only page and an MSc-only page of one subject stay two
+    courses, since providers sell those separately (the matcher's hard negatives).
+    """
+
+    def __init__(self, db):
+        self._known: dict[tuple[str, str], list[tuple[str, frozenset]]] = {}
+        for row in db.query("SELECT site, canonical_url, title, awards FROM candidates"):
+            self._add(row["site"], row["canonical_url"], row["title"], json.loads(row["awards"] or "[]"))
+
+    def _add(self, site: str, canonical: str, title: str | None, awards) -> None:
+        key = normalise_title(title or "").key
+        if key:
+            self._known.setdefault((site, key), []).append((canonical, canonical_awards(awards)))
+
+    def remember(self, site: str, canonical: str, facts: dict) -> None:
+        self._add(site, canonical, facts.get("title"), facts.get("awards"))
+
+    def same_course(self, site: str, canonical: str, facts: dict) -> str | None:
+        """The canonical URL of the stored candidate this page is another page of, if any."""
+        key = normalise_title(facts.get("title") or "").key
+        awards = canonical_awards(facts.get("awards"))
+        for known_url, known_awards in self._known.get((site, key), []) if key else []:
+            if known_url == canonical:
+                return None  # this very page, seen again: an ordinary update
+            if awards_relation(awards, known_awards) != "conflict":
+                return known_url
+        return None
+
+
 class CoursePipeline:
     def __init__(self, crawler):
         self.crawler = crawler
@@ -77,6 +113,7 @@ class CoursePipeline:
         self.db = open_db(self.db_path)
         load_catalogue(self.db, self.catalogue_path)
         self.run_id = run_id_for(self.crawler, self.db)
+        self.courses_by_title = CoursesByTitle(self.db)
         self.analyser = PageAnalyser(self.registry, self.terms, catalogue_rows(self.db),
                                      never_link=forbidden_pairs(self.db))
 
@@ -139,10 +176,20 @@ class CoursePipeline:
             if analysis.is_course:
                 category = analysis.verdict["category"]
                 self.count_course(category, matched=bool(analysis.match and analysis.match["decision"] == "duplicate"))
-                candidate_id = upsert_candidate(
-                    self.db, candidate_row(analysis, canonical, page.urls), self.run_id, page.fetched_at
-                )
-                if analysis.match:
+                same_course = self.courses_by_title.same_course(site.key, canonical, facts)
+                if same_course:
+                    # Another URL (or award page) of a course already stored: one candidate, several URLs.
+                    canonical = same_course
+                    self.stats.inc_value("courses/merged_same_title")
+                    add_candidate_urls(self.db, canonical, [page.url, *page.urls])
+                    candidate_id = self.db.execute(
+                        "SELECT id FROM candidates WHERE canonical_url = ?", [canonical]).fetchone()[0]
+                else:
+                    candidate_id = upsert_candidate(
+                        self.db, candidate_row(analysis, canonical, page.urls), self.run_id, page.fetched_at
+                    )
+                    self.courses_by_title.remember(site.key, canonical, facts)
+                if analysis.match and not same_course:
                     record_match(self.db, candidate_id, analysis.match, self.run_id)
                 page_row["candidate_id"] = candidate_id
                 summary.update(scope=category, candidate_id=candidate_id)

@@ -71,3 +71,23 @@ def test_a_maintainers_not_same_verdict_survives_the_next_match(db):
     record_match(db, candidate_id, {"catalogue_id": "t3-02", "score": 95.0, "decision": "duplicate"}, run_id=None)
     assert db.execute("SELECT score, maintainer_decision FROM matches").fetchone() == (95.0, "not-same")
     assert forbidden_pairs(db) == {("https://www.example.ac.uk/courses/msc-x", "t3-02")}
+
+
+def test_award_pages_of_one_course_fold_together_but_separately_sold_awards_do_not(db):
+    from crawler.pipelines import CoursesByTitle
+
+    upsert_candidate(db, candidate(url="https://u.ac.uk/courses/improvement-science-msc", awards=["MSc"]), None)
+    courses = CoursesByTitle(db)
+    site = "example"
+    # The same page seen again is an ordinary update, not a merge.
+    assert courses.same_course(site, "https://u.ac.uk/courses/improvement-science-msc",
+                               {"title": "Improvement Science", "awards": ["MSc"]}) is None
+    # Another page of the same course offering PgDip and MSc: one course.
+    assert courses.same_course(site, "https://u.ac.uk/courses/improvement-science-pgdip-msc",
+                               {"title": "Improvement Science PgDip/MSc", "awards": ["PgDip", "MSc"]}) \
+        == "https://u.ac.uk/courses/improvement-science-msc"
+    # A PgCert the provider sells on its own page: a different course.
+    assert courses.same_course(site, "https://u.ac.uk/courses/improvement-science-pgcert",
+                               {"title": "PgCert Improvement Science", "awards": ["PgCert"]}) is None
+    # The same title at another site is never the same course.
+    assert courses.same_course("other", "https://o.ac.uk/x", {"title": "Improvement Science", "awards": ["MSc"]}) is None
