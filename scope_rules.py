@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from crawler.configfile import ConfigError, read_yaml
 
 TERMS_FILE = Path(__file__).resolve().parent / "data" / "scope_terms.yaml"
 
@@ -107,12 +107,8 @@ _ENGLISH_STOPWORDS = frozenset(
 )
 
 
-class ScopeRulesError(ValueError):
-    """The scope term file or one of its lists is invalid; the message names file, entry and problem."""
-
-    def __init__(self, path: Path | str, entry: str, problem: str):
-        self.path, self.entry, self.problem = str(path), entry, problem
-        super().__init__(f"{path}: {entry}: {problem}")
+class ScopeRulesError(ConfigError):
+    """The scope term file or one of its lists is invalid."""
 
 
 @dataclass(frozen=True)
@@ -172,12 +168,7 @@ def _compile_terms(terms) -> re.Pattern:
 def load_scope_rules(path: str | Path | None = None) -> ScopeRules:
     """Read and validate the scope term file; raises ScopeRulesError naming the bad entry."""
     path = Path(path) if path else TERMS_FILE
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScopeRulesError(path, "file", "not found") from None
-    except yaml.YAMLError as exc:
-        raise ScopeRulesError(path, "file", f"not valid YAML: {exc}") from None
+    raw = read_yaml(path, ScopeRulesError)
     if not isinstance(raw, dict):
         raise ScopeRulesError(path, "file", "expected a mapping with 'field_weights' and 'lists'")
 
@@ -233,6 +224,13 @@ def load_scope_rules(path: str | Path | None = None) -> ScopeRules:
 @functools.lru_cache(maxsize=4)
 def _cached_rules(path: str) -> ScopeRules:
     return load_scope_rules(path)
+
+
+def use_terms_file(path: str | Path) -> ScopeRules:
+    """Make `path` the rules every later classify() uses (the SCOPE_TERMS_FILE setting); validates it now."""
+    global TERMS_FILE
+    TERMS_FILE = Path(path)
+    return default_rules()
 
 
 def default_rules() -> ScopeRules:

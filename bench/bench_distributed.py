@@ -7,7 +7,8 @@ pages of 10-20 KB) from a threaded server with a backlog of 1,024, starts a redi
 on a free port (`redis-server` must be installed), then, each in its own processes:
 
 1. one process without Redis: `scrapy crawl bench_uni` (fetch, extract, judge, match, store);
-2. for each worker count N, a fresh run: N `scrapy crawl bench_uni --distributed` workers
+2. the same process with no item pipeline (fetch only, as a worker does, without Redis);
+3. for each worker count N, a fresh run: N `scrapy crawl bench_uni --distributed` workers
    (fetch and push the pages to Redis), then `scrapy ingest` alone drains the items
    (extract, judge, match, store), so the writer's items/s is measured by itself.
 
@@ -85,17 +86,21 @@ def stats_time(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
 
-def single_process(tmp: Path, settings: dict) -> dict:
-    db = tmp / "single.db"
+def single_process(tmp: Path, settings: dict, fetch_only: bool = False) -> dict:
+    name = "fetch-only" if fetch_only else "single"
+    db = tmp / f"{name}.db"
+    # Fetch only: no item pipeline, so the process does what a worker does, minus Redis.
+    extra = ["-s", "ITEM_PIPELINES={}"] if fetch_only else []
     started = time.perf_counter()
-    status = scrapy("crawl", "bench_uni", "-s", f"DATABASE={db}", *settings_args(settings), log=tmp / "single.log").wait()
+    status = scrapy("crawl", "bench_uni", "-s", f"DATABASE={db}", *settings_args(settings), *extra,
+                    log=tmp / f"{name}.log").wait()
     wall = time.perf_counter() - started
     if status != 0:
-        sys.exit(f"single-process crawl exited {status}; see {tmp / 'single.log'}")
+        sys.exit(f"single-process crawl exited {status}; see {tmp / f'{name}.log'}")
     with sqlite3.connect(db) as conn:
         stats = json.loads(conn.execute("SELECT stats FROM run_sites ORDER BY run_id DESC LIMIT 1").fetchone()[0])
     pages = stats["downloader/response_count"]
-    return {"label": "1 process, no Redis", "pages": pages, "seconds": stats["elapsed_time_seconds"], "wall": wall,
+    return {"label": "1 process, fetch only" if fetch_only else "1 process, no Redis", "pages": pages, "seconds": stats["elapsed_time_seconds"], "wall": wall,
             "pages_per_s": pages / stats["elapsed_time_seconds"], "stored": pages}
 
 
@@ -155,7 +160,7 @@ def main(argv=None):
     }]}))
     settings = {**COMMON_SETTINGS, "SITES_FILE": sites_file}
     try:
-        results = [single_process(tmp, settings)]
+        results = [single_process(tmp, settings), single_process(tmp, settings, fetch_only=True)]
         for workers in (int(n) for n in args.workers.split(",")):
             results.append(distributed(tmp, settings, redis_url, workers))
     finally:
@@ -164,13 +169,14 @@ def main(argv=None):
 
     base = results[0]["pages_per_s"]
     one_worker = next((r["pages_per_s"] for r in results if r["label"].startswith("1 worker")), None)
-    print(f"\n{'run':<22}{'pages':>7}{'seconds':>9}{'pages/s':>9}{'x 1 process':>12}{'x 1 worker':>11}"
+    fetch_only = results[1]["pages_per_s"]
+    print(f"\n{'run':<22}{'pages':>7}{'seconds':>9}{'pages/s':>9}{'x 1 process':>12}{'x fetch only':>13}{'x 1 worker':>11}"
           f"{'stored':>8}{'writer items/s':>16}")
     for r in results:
         vs_worker = f"{r['pages_per_s'] / one_worker:.2f}" if one_worker and "writer_items_per_s" in r else ""
         writer = f"{r['writer_items_per_s']:.1f}" if "writer_items_per_s" in r else ""
         print(f"{r['label']:<22}{r['pages']:>7}{r['seconds']:>9.1f}{r['pages_per_s']:>9.1f}"
-              f"{r['pages_per_s'] / base:>12.2f}{vs_worker:>11}{r['stored']:>8}{writer:>16}")
+              f"{r['pages_per_s'] / base:>12.2f}{r['pages_per_s'] / fetch_only:>13.2f}{vs_worker:>11}{r['stored']:>8}{writer:>16}")
     print("\nWorkers only fetch and push pages; the single process also extracts and stores each one,"
           " which the writer does for the workers (its items/s is measured draining the queue alone).")
     if args.keep:

@@ -38,16 +38,11 @@ class WarcIndex:
     def __init__(self, paths: list[Path]):
         self.paths = paths
         self._where: dict[str, tuple[Path, int]] = {}
-        for path in paths:
-            with path.open("rb") as stream:
-                records = ArchiveIterator(stream)
-                for record in records:
-                    if record.rec_type != "response":
-                        continue
-                    url = record.rec_headers.get_header("WARC-Target-URI")
-                    if url:
-                        # A later record (a later night) wins over an earlier one.
-                        self._where[archive_key(url)] = (path, records.get_record_offset())
+        for path, records, record in _response_records(paths):
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            if url:
+                # A later record (a later night) wins over an earlier one.
+                self._where[archive_key(url)] = (path, records.get_record_offset())
 
     def __len__(self):
         return len(self._where)
@@ -76,18 +71,27 @@ class WarcIndex:
         return status, headers, body, f"{path.name}#{offset}"
 
 
-def iter_archived_pages(paths: list[Path]):
-    """Yield (url, status, headers, body, location) for every response record."""
+def _response_records(paths: list[Path]):
+    """(path, iterator, record) for every response record of the WARC files, in order.
+
+    The record's offset is asked of the iterator after its body is read: warcio's
+    get_record_offset() consumes a body not yet read.
+    """
     for path in paths:
         with path.open("rb") as stream:
             records = ArchiveIterator(stream)
             for record in records:
-                if record.rec_type != "response":
-                    continue
-                url = record.rec_headers.get_header("WARC-Target-URI")
-                status = int(record.http_headers.get_statuscode() or 200)
-                body = record.content_stream().read()
-                yield url, status, list(record.http_headers.headers), body, f"{path.name}#{records.get_record_offset()}"
+                if record.rec_type == "response":
+                    yield path, records, record
+
+
+def iter_archived_pages(paths: list[Path]):
+    """Yield (url, status, headers, body, location) for every response record."""
+    for path, records, record in _response_records(paths):
+        url = record.rec_headers.get_header("WARC-Target-URI")
+        status = int(record.http_headers.get_statuscode() or 200)
+        body = record.content_stream().read()
+        yield url, status, list(record.http_headers.headers), body, f"{path.name}#{records.get_record_offset()}"
 
 
 def prune_archives(directory: Path, keep: int) -> list[Path]:

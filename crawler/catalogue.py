@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 from crawler.paths import project_path
-from crawler.registry import RegistryError
+from crawler.configfile import ConfigError
 from crawler.storage import now_iso
 
 logger = logging.getLogger(__name__)
@@ -17,7 +17,7 @@ REQUIRED_COLUMNS = ("id", "title", "provider", "category", "source_table")
 CATEGORIES = ("core", "related", "short course", "fellowship")
 
 
-class CatalogueError(RegistryError):
+class CatalogueError(ConfigError):
     """data/catalogue.csv is invalid; the message names file, row and problem."""
 
 

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
-
+from crawler.configfile import ConfigError, read_yaml
 from crawler.paths import project_path
 
 DEFAULT_SITES_FILE = "data/sites.yaml"
@@ -24,12 +23,8 @@ KNOWN_FIELDS = set(REQUIRED_FIELDS) | set(LIST_FIELDS) | {
 DEFAULTS = {"max_pages": 400, "max_depth": 4}
 
 
-class RegistryError(ValueError):
-    """A registry file or entry is invalid; the message names file, entry and problem."""
-
-    def __init__(self, path: Path | str, entry: str, problem: str):
-        self.path, self.entry, self.problem = str(path), entry, problem
-        super().__init__(f"{path}: {entry}: {problem}")
+class RegistryError(ConfigError):
+    """data/sites.yaml or one of its entries is invalid."""
 
 
 @dataclass(frozen=True)
@@ -114,12 +109,7 @@ class Registry:
 def load_registry(path: str | Path | None = None) -> Registry:
     """Read and validate the registry; raise RegistryError before any request is made."""
     path = project_path(path or DEFAULT_SITES_FILE)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RegistryError(path, "file", "not found") from None
-    except yaml.YAMLError as exc:
-        raise RegistryError(path, "file", f"not valid YAML: {exc}") from None
+    raw = read_yaml(path, RegistryError)
     if not isinstance(raw, dict) or not isinstance(raw.get("sites"), list):
         raise RegistryError(path, "file", "expected a mapping with a 'sites' list")
     defaults = {**DEFAULTS, **(raw.get("defaults") or {})}

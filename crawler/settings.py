@@ -15,6 +15,7 @@ COMMANDS_MODULE = "crawler.commands"
 SITES_FILE = "data/sites.yaml"
 SEARCH_TERMS_FILE = "search_terms.yaml"
 CATALOGUE_FILE = "data/catalogue.csv"
+SCOPE_TERMS_FILE = "data/scope_terms.yaml"
 DATABASE = "data/courses.db"
 
 # Record every response to a WARC (a path), and/or replay from WARC files

@@ -7,6 +7,10 @@ import inspect
 import sys
 
 from crawler.generic_spider import GenericCourseSpider
+import scope_rules
+from crawler.catalogue import read_catalogue
+from crawler.configfile import ConfigError
+from crawler.paths import project_path
 from crawler.registry import Registry, RegistryError, Site, load_registry
 from crawler.terms import load_terms
 
@@ -49,9 +53,12 @@ class RegistrySpiderLoader:
     def from_settings(cls, settings):
         try:
             registry = load_registry(settings.get("SITES_FILE"))
+            # Every configuration file is read now, so a typo stops the run before any request.
             load_terms(settings.get("SEARCH_TERMS_FILE"))
+            scope_rules.use_terms_file(project_path(settings.get("SCOPE_TERMS_FILE")))
+            read_catalogue(settings.get("CATALOGUE_FILE"))
             return cls(registry)
-        except RegistryError as exc:
+        except ConfigError as exc:
             # A bad configuration stops the run before any request, with file, entry and reason.
             print(f"configuration error: {exc}", file=sys.stderr)
             raise SystemExit(2) from None

@@ -6,16 +6,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 
 from crawler.paths import project_path
-from crawler.registry import RegistryError
+from crawler.configfile import ConfigError, read_yaml
 
 DEFAULT_TERMS_FILE = "search_terms.yaml"
 TARGETS = ("courses", "fellowships", "both")
 
 
-class TermsError(RegistryError):
+class TermsError(ConfigError):
     """search_terms.yaml is invalid; the message names file, entry and problem."""
 
 
@@ -72,12 +71,7 @@ class SearchTerms:
 
 def load_terms(path: str | Path | None = None) -> SearchTerms:
     path = project_path(path or DEFAULT_TERMS_FILE)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise TermsError(path, "file", "not found") from None
-    except yaml.YAMLError as exc:
-        raise TermsError(path, "file", f"not valid YAML: {exc}") from None
+    raw = read_yaml(path, TermsError)
     if not isinstance(raw, dict) or not isinstance(raw.get("terms"), list) or not raw["terms"]:
         raise TermsError(path, "file", "expected a mapping with a non-empty 'terms' list")
     terms = []

@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 from tests.support.local_site import LocalSite, html
+from crawler.paths import PROJECT_ROOT
 from tests.support.scrapy_run import run_scrapy
 
 
@@ -122,4 +123,16 @@ def test_a_registry_typo_stops_before_any_request(tmp_path):
     result = run_scrapy("crawlall", "-s", f"SITES_FILE={path}", "--db", str(tmp_path / "x.db"))
     assert result.returncode == 2
     assert f"{path}: site 'bad': unknown field(s) allowed_domain" in result.stderr
+    assert "Spider opened" not in result.stderr
+
+
+def test_a_bad_scope_rules_file_stops_before_any_request(tmp_path):
+    path = tmp_path / "scope_terms.yaml"
+    text = (PROJECT_ROOT / "data" / "scope_terms.yaml").read_text(encoding="utf-8")
+    path.write_text(text.replace("role: focus", "role: focuss", 1), encoding="utf-8")
+    result = run_scrapy("crawlall", "-s", f"SCOPE_TERMS_FILE={path}", "--db", str(tmp_path / "x.db"),
+                        "--only", "ihi")
+    assert result.returncode == 2
+    assert f"configuration error: {path}: " in result.stderr
+    assert "focuss" in result.stderr
     assert "Spider opened" not in result.stderr

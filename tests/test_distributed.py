@@ -23,6 +23,8 @@ PER_LISTING = 25
 HOST_LIMIT = 2  # CONCURRENT_REQUESTS_PER_DOMAIN, shared by every worker
 SUBJECTS = ["Improvement Science", "Patient Safety", "Implementation Science", "Healthcare Leadership",
             "Clinical Research", "Mechanical Engineering", "Medieval History"]
+# Distinct titles: pages of one course with the same title fold into one candidate.
+CAMPUSES = ["Guy's", "Waterloo", "Denmark Hill", "Strand", "St Thomas'"]
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +97,7 @@ def build_site() -> dict:
             f"<main><h1>Courses A-Z</h1><ul>{links}</ul>{more}</main>", title="Courses")
     for i in range(COURSES):
         subject = SUBJECTS[i % len(SUBJECTS)]
-        pages[course_path(i)] = html(f"""<main><h1>MSc {subject}</h1>
+        pages[course_path(i)] = html(f"""<main><h1>MSc {subject} ({CAMPUSES[i % len(CAMPUSES)]} campus, cohort {i})</h1>
           <p class="lead">A part-time master's for NHS staff who lead quality improvement in health care.</p>
           <table class="key-facts"><tr><th>Award</th><td>MSc</td></tr>
           <tr><th>Fees</th><td>UK £9,{i:03d}</td></tr></table></main>""", title=f"MSc {subject} {i}")

@@ -10,7 +10,8 @@ from scrapy.exceptions import UsageError
 
 from crawler.alerts import run_alerts
 from crawler.archive import prune_archives
-from crawler.catalogue import CatalogueError, load_catalogue
+from crawler.catalogue import load_catalogue
+from crawler.configfile import ConfigError
 from crawler.changes import run_changes
 from crawler.distributed import is_distributed
 from crawler.distributed.commands import run_worker
@@ -82,7 +83,7 @@ class Command(ScrapyCommand):
                 return
             db = open_db(self.settings.get("DATABASE"))
             load_catalogue(db, self.settings.get("CATALOGUE_FILE"))
-        except (RegistryError, CatalogueError, UsageError) as exc:
+        except (ConfigError, UsageError) as exc:
             print(f"configuration error: {exc}", file=sys.stderr)
             self.exitcode = EXIT_CONFIG
             return

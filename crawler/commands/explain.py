@@ -15,7 +15,8 @@ from crawler.analysis import PageAnalyser
 from crawler.archive import iter_archived_pages
 from crawler.catalogue import read_catalogue
 from crawler.paths import project_path
-from crawler.registry import RegistryError, load_registry
+from crawler.configfile import ConfigError
+from crawler.registry import load_registry
 from crawler.storage import catalogue_rows, open_db
 from crawler.terms import load_terms
 
@@ -49,7 +50,7 @@ class Command(ScrapyCommand):
             raise UsageError("give a URL, a FILE.html with --url, or --warc ARCHIVE")
         try:
             analyser = build_analyser(self.settings)
-        except RegistryError as exc:
+        except ConfigError as exc:
             print(f"configuration error: {exc}", file=sys.stderr)
             self.exitcode = 2
             return

@@ -7,7 +7,10 @@ import sys
 
 from scrapy.commands import ScrapyCommand
 
-from crawler.registry import RegistryError, load_registry
+import scope_rules
+from crawler.configfile import ConfigError
+from crawler.paths import project_path
+from crawler.registry import load_registry
 from crawler.rescore import rescore_candidates
 from crawler.storage import open_db
 
@@ -40,7 +43,8 @@ class Command(ScrapyCommand):
     def run(self, args, opts):
         try:
             registry = load_registry(self.settings.get("SITES_FILE"))
-        except RegistryError as exc:
+            scope_rules.use_terms_file(project_path(self.settings.get("SCOPE_TERMS_FILE")))
+        except ConfigError as exc:
             print(f"configuration error: {exc}", file=sys.stderr)
             self.exitcode = 2
             return

@@ -115,6 +115,7 @@ class LeasingScheduler(Scheduler):
         self._pop = self.server.register_script(POP_AND_LEASE)
         self._release = self.server.register_script(RELEASE)
         self._lease_numbers = itertools.count(1)
+        self._known_seen: set[str] = set()
         self._hook_request_done()
 
     def _hook_request_done(self):
@@ -144,9 +145,16 @@ class LeasingScheduler(Scheduler):
             self.server.sadd(self.frontier.aliases, f"{canonical_url(request.url)}\t{redirected_from[-1]}")
         filtered = not request.dont_filter
         fingerprint = self.df.request_fingerprint(request) if filtered else ""
+        if fingerprint in self._known_seen:
+            # The shared filter only grows during a run, so a URL once seen needs no round trip:
+            # the links every page repeats (menus, footers) cost Redis nothing after the first.
+            self.df.log(request, self.spider)
+            return False
         added = self._enqueue(keys=[self.df.key, self.queue.key],
                               args=[fingerprint, -request.priority, self.queue._encode_request(request),
                                     "1" if filtered else "0"])
+        if filtered:
+            self._known_seen.add(fingerprint)
         if not added:
             self.df.log(request, self.spider)
             return False
