@@ -228,6 +228,9 @@ VIEWS = {
                c.first_seen, c.last_seen, c.canonical_url
           FROM candidates c
          WHERE c.review_status = 'pending' AND c.scope_category IN ('core', 'related')
+           -- A matcher duplicate is already linked to its catalogue entry: a maintainer only
+           -- sees what may be new (issue 5). likely_duplicates still lists it for a check.
+           AND coalesce(c.match_decision, 'new') != 'duplicate'
          ORDER BY c.first_seen DESC, c.id DESC""",
     # The candidate and up to three of its best undecided catalogue entries, side by side.
     "likely_duplicates": """

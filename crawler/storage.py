@@ -135,6 +135,8 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     migrate_alerts,
     # The page's visible text, so scope rules can be re-run without crawling (scrapy rescore).
     lambda db: db.execute("ALTER TABLE candidates ADD COLUMN text TEXT"),
+    # pending_review leaves out matcher duplicates; migrate_review recreates its views.
+    migrate_review,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
