@@ -100,8 +100,10 @@ def single_process(tmp: Path, settings: dict, fetch_only: bool = False) -> dict:
     with sqlite3.connect(db) as conn:
         stats = json.loads(conn.execute("SELECT stats FROM run_sites ORDER BY run_id DESC LIMIT 1").fetchone()[0])
     pages = stats["downloader/response_count"]
+    with sqlite3.connect(db) as conn:
+        stored = conn.execute("SELECT count(*) FROM pages").fetchone()[0]
     return {"label": "1 process, fetch only" if fetch_only else "1 process, no Redis", "pages": pages, "seconds": stats["elapsed_time_seconds"], "wall": wall,
-            "pages_per_s": pages / stats["elapsed_time_seconds"], "stored": pages}
+            "pages_per_s": pages / stats["elapsed_time_seconds"], "stored": stored}
 
 
 def distributed(tmp: Path, settings: dict, redis_url: str, workers: int) -> dict:

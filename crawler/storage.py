@@ -128,6 +128,11 @@ CREATE TABLE IF NOT EXISTS matches (
 );
 """
 
+INGESTED_PAGES = """
+CREATE TABLE IF NOT EXISTS ingested_pages (
+    run_id INTEGER NOT NULL, url TEXT NOT NULL, ingested_at TEXT NOT NULL, PRIMARY KEY (run_id, url));
+"""
+
 # Each migration takes the schema from version N-1 to N; append, never edit.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     lambda db: db.executescript(SCHEMA_V1),
@@ -137,6 +142,8 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     lambda db: db.execute("ALTER TABLE candidates ADD COLUMN text TEXT"),
     # pending_review leaves out matcher duplicates; migrate_review recreates its views.
     migrate_review,
+    # The distributed writer's record of what it stored, so a page is stored once a run.
+    lambda db: db.executescript(INGESTED_PAGES),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -14,14 +14,14 @@ import logging
 import time
 import uuid
 
-from crawler.alerts import facts_empty_share, previous_site_result, record_alerts, site_alerts
+from crawler.alerts import facts_empty_share, previous_site_result, record_alerts, run_alerts, site_alerts
 from crawler.changes import run_changes
-from crawler.alerts import run_alerts
 from crawler.distributed import keys_for, redis_client
 from crawler.distributed.frontier import SiteFrontier
 from crawler.distributed.worker import decode_page
 from crawler.pipelines import CoursePipeline
 from crawler.runlog import site_figures
+from crawler.storage import INGESTED_PAGES as INGESTED_TABLE  # a migration too; kept for older databases
 from crawler.storage import add_candidate_urls, close_stale_runs, finish_run, open_db, record_site_result, start_run
 from crawler.summary import format_summary, run_summary
 
@@ -41,8 +41,6 @@ REFRESH_LOCK = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0
 """
-INGESTED_TABLE = """CREATE TABLE IF NOT EXISTS ingested_pages (
-    run_id INTEGER NOT NULL, url TEXT NOT NULL, ingested_at TEXT NOT NULL, PRIMARY KEY (run_id, url))"""
 
 
 class WriterBusy(Exception):
