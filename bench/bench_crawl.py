@@ -117,6 +117,8 @@ def main(argv=None):
     parser.add_argument("--cache-control", default=DEFAULT_CACHE_CONTROL,
                         help="Cache-Control the server sends (default %(default)s: revalidate every night)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory and the crawl logs")
+    parser.add_argument("--processes", type=int, default=0,
+                        help="ANALYSIS_PROCESSES for the full crawl (default 0: analyse on the crawl's thread)")
     args = parser.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="bench_crawl_"))
@@ -146,7 +148,7 @@ def main(argv=None):
     }]}))
     full_settings = {**COMMON_SETTINGS, "SITES_FILE": sites_file, "HTTPCACHE_ENABLED": "1",
                      "HTTPCACHE_POLICY": "scrapy.extensions.httpcache.RFC2616Policy",
-                     "HTTPCACHE_DIR": tmp / "httpcache"}
+                     "HTTPCACHE_DIR": tmp / "httpcache", "ANALYSIS_PROCESSES": args.processes}
     command = ["-m", "scrapy", "crawlall", "--only", "bench_uni", "--db", str(tmp / "courses.db"),
                *settings_args(full_settings)]
     nights = []

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 
 from crawler.analysis import Analysis, PageAnalyser
+from crawler.analysis_pool import close_shared_pool, open_shared_pool
 from crawler.catalogue import load_catalogue
 from crawler.items import FetchedPage
+from crawler.paths import project_path
 from crawler.normalise import awards_relation, canonical_awards, normalise_title
 from crawler.registry import load_registry
 from crawler.runlog import run_id_for
@@ -103,6 +106,9 @@ class CoursePipeline:
         self.catalogue_path = settings.get("CATALOGUE_FILE")
         # REEXTRACT=1 reads every page again even when unchanged (after changing the extractor).
         self.reextract = settings.getbool("REEXTRACT")
+        # ANALYSIS_PROCESSES=N analyses pages in N worker processes (crawler/analysis_pool.py).
+        self.processes = settings.getint("ANALYSIS_PROCESSES")
+        self.pool = None
         self.db = None
 
     @classmethod
@@ -114,10 +120,20 @@ class CoursePipeline:
         load_catalogue(self.db, self.catalogue_path)
         self.run_id = run_id_for(self.crawler, self.db)
         self.courses_by_title = CoursesByTitle(self.db)
-        self.analyser = PageAnalyser(self.registry, self.terms, catalogue_rows(self.db),
-                                     never_link=forbidden_pairs(self.db))
+        catalogue, never_link = catalogue_rows(self.db), forbidden_pairs(self.db)
+        self.analyser = PageAnalyser(self.registry, self.terms, catalogue, never_link=never_link)
+        if self.processes > 0:
+            settings = self.crawler.settings
+            self.pool_key, self.pool = open_shared_pool(
+                self.processes, str(project_path(settings.get("SITES_FILE"))),
+                str(project_path(settings.get("SEARCH_TERMS_FILE"))),
+                str(project_path(settings.get("SCOPE_TERMS_FILE"))), catalogue, never_link,
+            )
 
     def close_spider(self, spider=None):
+        if self.pool is not None:
+            close_shared_pool(self.pool_key)
+            self.pool = None
         if self.db is None:
             return
         for target, old_urls in getattr(self.crawler, "redirect_aliases", {}).items():
@@ -147,24 +163,51 @@ class CoursePipeline:
         if matched:
             self.stats.inc_value("courses/matched")
 
-    def process_item(self, item, spider=None):
+    async def process_item(self, item, spider=None):
         if not isinstance(item, FetchedPage):
             return item
+        if self.pool is not None:
+            return await self.store_page_in_pool(item)
         return self.store_page(item)
 
     def store_page(self, page: FetchedPage) -> dict:
+        """Analyse and store one page on this thread (the crawl without a pool, and `scrapy ingest`)."""
+        unchanged = self.skip_if_unchanged(page)
+        if unchanged:
+            return unchanged
         site = self.registry.get(page.site)
-        body_hash = content_hash(page.body)
-        if not self.reextract and self.unchanged_since_last_seen(page.url, body_hash, page.fetched_at):
-            self.stats.inc_value("pages/unchanged")
-            return {"url": page.url, "site": site.key, "unchanged": True}
-        canonical = page.canonical_url or page.url
         analysis = self.analyser.analyse(page.body, page.url, encoding=page.encoding, site=site,
-                                         canonical_url=canonical)
+                                         canonical_url=page.canonical_url or page.url)
+        return self.write_page(page, analysis)
+
+    async def store_page_in_pool(self, page: FetchedPage) -> dict:
+        unchanged = self.skip_if_unchanged(page)
+        if unchanged:
+            return unchanged
+        future = self.pool.submit(page.body, page.url, page.encoding, page.site, page.canonical_url or page.url)
+        try:
+            analysis = await asyncio.wrap_future(future)
+        except Exception as exc:  # a page that breaks the analyser is logged and skipped, never the crawl
+            self.stats.inc_value("errors/analysis_failed")
+            logger.warning("Could not analyse %s: %r", page.url, exc)
+            return {"url": page.url, "site": page.site, "error": repr(exc)}
+        return self.write_page(page, analysis)
+
+    def skip_if_unchanged(self, page: FetchedPage) -> dict | None:
+        if self.reextract:
+            return None
+        if not self.unchanged_since_last_seen(page.url, content_hash(page.body), page.fetched_at):
+            return None
+        self.stats.inc_value("pages/unchanged")
+        return {"url": page.url, "site": page.site, "unchanged": True}
+
+    def write_page(self, page: FetchedPage, analysis: Analysis) -> dict:
+        site = self.registry.get(page.site)
+        canonical = page.canonical_url or page.url
         facts = analysis.facts
         page_row = {
             "url": page.url, "site": site.key, "run_id": self.run_id, "fetched_at": page.fetched_at,
-            "status": page.status, "content_type": page.content_type, "content_hash": body_hash,
+            "status": page.status, "content_type": page.content_type, "content_hash": content_hash(page.body),
             "archive_record": page.archive_record, "page_kind": facts.get("page_kind"),
             "is_course": 1 if analysis.is_course else 0,
             "error": "; ".join(facts.get("errors") or []) or None,

@@ -27,6 +27,9 @@ ARCHIVE_DIR = "data/archive"
 ARCHIVE_KEEP = 14
 # Extract every page again even when its content is unchanged since it was last stored.
 REEXTRACT = False
+# Analyse pages in this many worker processes (0: on the crawl's own thread). Worth it for
+# big first nights and re-extraction on a machine with spare cores; see bench/bench_crawl.py.
+ANALYSIS_PROCESSES = 0
 
 # Politeness. CONTACT_URL goes into the User-Agent so a webmaster can reach us.
 CONTACT_URL = "https://github.com/course-crawler/course-crawler#contact"

@@ -81,6 +81,11 @@ def candidates(db_path):
         return {row[0]: json.loads(row[1]) for row in conn.execute("SELECT canonical_url, urls FROM candidates")}
 
 
+def scope_of(db_path):
+    with sqlite3.connect(db_path) as conn:
+        return sorted(conn.execute("SELECT canonical_url, title, scope_category, match_decision FROM candidates"))
+
+
 def test_live_crawl_records_and_replay_gives_the_same_catalogue(tmp_path, site_files):
     with LocalSite({}) as site:
         site.pages.update(build_site(site.origin))
@@ -99,10 +104,12 @@ def test_live_crawl_records_and_replay_gives_the_same_catalogue(tmp_path, site_f
     assert not any(path.startswith("/private/") for path in asked)
     assert "/robots.txt" in asked
 
-    # The server is gone: a replay reads only the archive.
-    replay = crawl(sites_file, tmp_path / "replay.db", "-s", f"REPLAY={archive}")
+    # The server is gone: a replay reads only the archive. It analyses pages in a worker
+    # process (ANALYSIS_PROCESSES), which must store exactly what the inline crawl stored.
+    replay = crawl(sites_file, tmp_path / "replay.db", "-s", f"REPLAY={archive}", "-s", "ANALYSIS_PROCESSES=1")
     assert replay.returncode == 0, replay.stderr[-3000:]
     assert candidates(tmp_path / "replay.db") == found
+    assert scope_of(tmp_path / "replay.db") == scope_of(tmp_path / "live.db")
     assert "archive/replayed" in replay.stderr
     assert "Connection refused" not in replay.stderr
 
