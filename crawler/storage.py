@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import socket
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
@@ -144,6 +146,8 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     migrate_review,
     # The distributed writer's record of what it stored, so a page is stored once a run.
     lambda db: db.executescript(INGESTED_PAGES),
+    # Which process runs a run, so a new run marks only dead ones interrupted.
+    lambda db: db.executescript("ALTER TABLE runs ADD COLUMN host TEXT; ALTER TABLE runs ADD COLUMN pid INTEGER;"),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -209,17 +213,38 @@ def _json(value) -> str:
 
 def start_run(db, sites: list[str], mode: str) -> int:
     cursor = db.execute(
-        "INSERT INTO runs (started_at, mode, sites, status) VALUES (?, ?, ?, 'running')",
-        [now_iso(), mode, _json(sites)],
+        "INSERT INTO runs (started_at, mode, sites, status, host, pid) VALUES (?, ?, ?, 'running', ?, ?)",
+        [now_iso(), mode, _json(sites), socket.gethostname(), os.getpid()],
     )
     return cursor.lastrowid
 
 
 def close_stale_runs(db) -> int:
-    """Mark runs left 'running' by a killed process as 'interrupted'; their pages and candidates stay."""
-    return db.execute(
-        "UPDATE runs SET status = 'interrupted', finished_at = ? WHERE status = 'running'", [now_iso()]
-    ).rowcount
+    """Mark runs left 'running' by a killed process as 'interrupted'; their pages and candidates stay.
+
+    Only runs whose process is gone from this machine: a crawl still running beside this
+    one (say `scrapy crawl kcl` during the nightly job) keeps its status.
+    """
+    host = socket.gethostname()
+    stale = [
+        run_id for run_id, run_host, pid in db.execute("SELECT id, host, pid FROM runs WHERE status = 'running'")
+        if run_host in (None, host) and not _process_alive(pid)
+    ]
+    for run_id in stale:
+        db.execute("UPDATE runs SET status = 'interrupted', finished_at = ? WHERE id = ?", [now_iso(), run_id])
+    return len(stale)
+
+
+def _process_alive(pid: int | None) -> bool:
+    if not pid or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def finish_run(db, run_id: int, status: str, summary: dict) -> None:

@@ -44,6 +44,8 @@ def format_summary(summary: dict) -> str:
         lines.append(f"{key:<{width}}  {cells}  {figures['finish_reason']}" + (f"  [{detail}]" if detail else ""))
     totals = "  ".join(f"{summary['totals'][c]:>12}" for c in COLUMNS) + f"  {harvest_rate(summary['totals']):>7.2f}"
     lines.append(f"{'total':<{width}}  {totals}")
+    downloaded = sum(s.get("bytes") or 0 for s in summary["sites"].values())
+    lines.append(f"Downloaded {downloaded / 1_000_000:.1f} MB from the sites (304s and archive replays count as sent)")
     lines.extend(format_changes(summary.get("changes") or {}))
     alerts = summary.get("alerts") or []
     lines.append("")

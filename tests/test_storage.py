@@ -91,3 +91,22 @@ def test_award_pages_of_one_course_fold_together_but_separately_sold_awards_do_n
                                {"title": "PgCert Improvement Science", "awards": ["PgCert"]}) is None
     # The same title at another site is never the same course.
     assert courses.same_course("other", "https://o.ac.uk/x", {"title": "Improvement Science", "awards": ["MSc"]}) is None
+
+
+def test_only_runs_whose_process_is_gone_are_marked_interrupted(db):
+    import subprocess
+    import sys
+
+    from crawler.storage import close_stale_runs, start_run
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        killed_run, other_run = start_run(db, ["kcl"], "live"), start_run(db, ["lsbu"], "live")
+        db.execute("UPDATE runs SET pid = ? WHERE id = ?", [int(dead.stdout), killed_run])
+        db.execute("UPDATE runs SET pid = ? WHERE id = ?", [alive.pid, other_run])
+        assert close_stale_runs(db) == 1
+        statuses = dict(db.execute("SELECT id, status FROM runs").fetchall())
+        assert statuses == {killed_run: "interrupted", other_run: "running"}
+    finally:
+        alive.kill()
