@@ -176,8 +176,11 @@ class CoursePipeline:
         if unchanged:
             return unchanged
         site = self.registry.get(page.site)
-        analysis = self.analyser.analyse(page.body, page.url, encoding=page.encoding, site=site,
-                                         canonical_url=page.canonical_url or page.url)
+        try:
+            analysis = self.analyser.analyse(page.body, page.url, encoding=page.encoding, site=site,
+                                             canonical_url=page.canonical_url or page.url)
+        except Exception as exc:  # a page that breaks the analyser is logged and skipped, never the crawl
+            return self.analysis_failed(page, exc)
         return self.write_page(page, analysis)
 
     async def store_page_in_pool(self, page: FetchedPage) -> dict:
@@ -188,10 +191,13 @@ class CoursePipeline:
         try:
             analysis = await asyncio.wrap_future(future)
         except Exception as exc:  # a page that breaks the analyser is logged and skipped, never the crawl
-            self.stats.inc_value("errors/analysis_failed")
-            logger.warning("Could not analyse %s: %r", page.url, exc)
-            return {"url": page.url, "site": page.site, "error": repr(exc)}
+            return self.analysis_failed(page, exc)
         return self.write_page(page, analysis)
+
+    def analysis_failed(self, page: FetchedPage, exc: Exception) -> dict:
+        self.stats.inc_value("errors/analysis_failed")
+        logger.warning("Could not analyse %s: %r", page.url, exc)
+        return {"url": page.url, "site": page.site, "error": repr(exc)}
 
     def skip_if_unchanged(self, page: FetchedPage) -> dict | None:
         if self.reextract:
