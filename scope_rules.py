@@ -27,7 +27,7 @@ from crawler.configfile import ConfigError, read_yaml
 TERMS_FILE = Path(__file__).resolve().parent / "data" / "scope_terms.yaml"
 
 FIELDS = ("title", "summary", "topics", "entry_requirements", "text")
-ROLES = ("mask", "health", "focus", "related", "other_setting", "penalty", "pre_registration")
+ROLES = ("mask", "health", "focus", "related", "other_setting", "penalty", "pre_registration", "not_a_course")
 CATEGORIES = ("core", "related", "out")
 
 # --- Thresholds. Values chosen on bench/bench_scope.py (labelled set and the report's
@@ -49,6 +49,11 @@ IN_SCOPE_MIN = 3.0
 # decide: one focus phrase in the summary (3.0 x 2.0). Core also needs focus >= related
 # ("focused completely on improvement"). Bench: 9.0 places one fewer table 3 course.
 CORE_MIN = 6.0
+
+# Distinct phrases of the `not_a_course` lists (job adverts...) that mark a page the
+# extractor could not type (page_kind None) as not a course. Two, because fellowships
+# also state a salary or a closing date; a job advert says several such things at once.
+NOT_A_COURSE_MIN_PHRASES = 2
 
 # At most this many distinct phrases of one list count per field, so a page repeating
 # its keywords or a long list of titles cannot run up the score.
@@ -269,6 +274,21 @@ def _non_course_reason(facts: dict) -> dict | None:
     return None
 
 
+def _untyped_page_reason(rules: ScopeRules, facts: dict, lowered: dict) -> dict | None:
+    """For a page the extractor could not type, a reason when its words say it is not a course."""
+    if facts.get("is_course") is True or facts.get("page_kind") not in (None, ""):
+        return None
+    for term_list in rules.of_role("not_a_course"):
+        phrases: dict[str, str] = {}
+        for where in term_list.only_in:
+            for match in term_list.pattern.finditer(lowered[where]):
+                phrases.setdefault(match.group(0), where)
+        if len(phrases) >= NOT_A_COURSE_MIN_PHRASES:
+            found = ", ".join(sorted(phrases)[:NOT_A_COURSE_MIN_PHRASES + 1])
+            return _reason("not_a_course_page", f"{term_list.name}: {found}", "page")
+    return None
+
+
 def _looks_like_listing(text: str) -> int:
     """Number of award names when the text reads like a list of course titles, else 0."""
     awards = len(_AWARD_WORDS.findall(text))
@@ -291,7 +311,7 @@ def _evidence(rules: ScopeRules, fields: dict) -> tuple[dict, dict, list[dict]]:
     by_list_field: dict[tuple[str, str], float] = {}
     reasons: list[dict] = []
     for term_list in rules.lists:
-        if term_list.role == "mask":
+        if term_list.role in ("mask", "not_a_course"):
             continue
         total = 0.0
         for where in term_list.only_in:
@@ -332,6 +352,10 @@ def classify(facts: dict, rules: ScopeRules | None = None) -> dict:
     lowered = {name: value.lower() for name, value in fields.items()}
     if rules.mask is not None:
         lowered = {name: rules.mask.sub(" ", value) for name, value in lowered.items()}
+
+    untyped = _untyped_page_reason(rules, facts, lowered)
+    if untyped:
+        return _verdict("out", 0.0, untyped, [])
 
     by_list, by_list_field, found = _evidence(rules, lowered)
 

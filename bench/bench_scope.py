@@ -1,10 +1,12 @@
-"""Benchmark scope_rules.classify on the labelled set and the report's tables 3 and 4.
+"""Benchmark scope_rules.classify on the labelled set, the report's tables 3 and 4 and the held-out set.
 
 Run from the repository root:  .venv/bin/python bench/bench_scope.py [-v]
 
 Prints precision and recall of in-scope (core + related against out), agreement on
 core against related among cases both labelled and judged in scope, the share of
-the report's catalogue placed as the report placed it, and the time per call.
+the report's catalogue placed as the report placed it, the same figures on the
+held-out set (tests/fixtures/scope/holdout.yaml: labelled before the rules were run
+on it, never used to choose terms or thresholds), and the time per call.
 """
 
 from __future__ import annotations
@@ -92,6 +94,17 @@ def main(argv=None) -> int:
     for case, verdict in zip(report, report_verdicts):
         if case["expect"] != verdict["category"] and args.verbose:
             print(f"  DIFF {case['id']}: report {case['expect']}, got {scope_rules.explain_reasons(verdict, 6)}")
+
+    holdout = load_cases("holdout.yaml")
+    holdout_verdicts = [scope_rules.classify(c["facts"]) for c in holdout]
+    result = scores(holdout, holdout_verdicts)
+    expected = {k: sum(c["expect"] == k for c in holdout) for k in scope_rules.CATEGORIES}
+    print(f"held-out set: {len(holdout)} cases " + ", ".join(f"{k}={n}" for k, n in expected.items()))
+    print(f"  in-scope precision {result['precision']:.3f}  recall {result['recall']:.3f}")
+    print(f"  core/related agreement {result['core_related_agreement']:.3f} over {result['in_scope_pairs']} cases")
+    for case, verdict in zip(holdout, holdout_verdicts):
+        if case["expect"] != verdict["category"]:
+            print(f"  MISS {case['id']}: expected {case['expect']}, got {scope_rules.explain_reasons(verdict, 4 if not args.verbose else 12)}")
 
     facts = [c["facts"] for c in labelled + report]
     per_case = time_per_call(scope_rules.classify, facts, repeat=20)
