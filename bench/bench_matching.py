@@ -23,6 +23,7 @@ from rapidfuzz import process  # noqa: E402
 from crawler import matching  # noqa: E402
 from crawler.matching import REVIEW_SCORE, TITLE_SCORER, Matcher, ProviderResolver  # noqa: E402
 from crawler.normalise import normalise_title  # noqa: E402
+from crawler.registry import load_registry  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "matching"
 SUBJECT_WORDS = (
@@ -131,20 +132,8 @@ def bench_scale(n_catalogue: int, n_candidates: int, n_providers: int, sample: i
             "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pairs", type=Path, default=FIXTURES / "pairs.csv")
-    parser.add_argument("--providers", type=Path, default=FIXTURES / "providers.yaml")
-    parser.add_argument("--catalogue", type=int, default=20_000)
-    parser.add_argument("--candidates", type=int, default=100_000)
-    parser.add_argument("--provider-count", type=int, default=200)
-    parser.add_argument("--sample", type=int, default=2_000, help="candidates timed in the plain loop")
-    parser.add_argument("--sweep", action="store_true", help="try other thresholds on the labelled pairs")
-    parser.add_argument("--show-errors", action="store_true", help="list the pairs decided wrongly")
-    args = parser.parse_args(argv)
-
-    quality = evaluate_pairs(args.pairs, ProviderResolver.from_yaml(args.providers))
-    print(f"labelled pairs: {quality['pairs']} ({quality['positives']} same, "
+def report_quality(name: str, quality: dict, show_errors: bool) -> None:
+    print(f"{name}: {quality['pairs']} ({quality['positives']} same, "
           f"{quality['pairs'] - quality['positives']} not same)")
     print(f"  duplicate precision {quality['precision']:.3f}  recall {quality['recall']:.3f}  "
           f"sent to review {quality['review_share']:.1%}")
@@ -152,10 +141,34 @@ def main(argv=None) -> None:
           f"{quality['lowest_same']}, highest of a not-same pair {quality['highest_not_same']}")
     print("  decisions (same?, decision): " + ", ".join(
         f"{'same' if same else 'not'}/{d}={n}" for (same, d), n in sorted(quality["counts"].items())))
-    if args.show_errors:
+    if show_errors:
         for pair, decision, score in quality["wrong"]:
             print(f"  {pair['same']} {decision:9} {score!s:5} {pair['candidate_title']!r} ({pair['candidate_provider']})"
                   f" ~ {pair['catalogue_title']!r} ({pair['catalogue_provider']}) [{pair['kind']}]")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=Path, default=FIXTURES / "pairs.csv")
+    parser.add_argument("--providers", type=Path, default=FIXTURES / "providers.yaml")
+    parser.add_argument("--holdout", type=Path, default=FIXTURES / "holdout.csv",
+                        help="pairs labelled before the matcher saw them; providers from the site registry")
+    parser.add_argument("--sites", type=Path, default=None, help="site registry for the held-out pairs")
+    parser.add_argument("--catalogue", type=int, default=20_000)
+    parser.add_argument("--candidates", type=int, default=100_000)
+    parser.add_argument("--provider-count", type=int, default=200)
+    parser.add_argument("--sample", type=int, default=2_000, help="candidates timed in the plain loop")
+    parser.add_argument("--sweep", action="store_true", help="try other thresholds on the labelled pairs")
+    parser.add_argument("--show-errors", action="store_true", help="list the pairs decided wrongly")
+    parser.add_argument("--quality-only", action="store_true", help="skip the scale benchmark")
+    args = parser.parse_args(argv)
+
+    labelled = [("labelled pairs", evaluate_pairs(args.pairs, ProviderResolver.from_yaml(args.providers)))]
+    if args.holdout.exists():
+        registry_resolver = ProviderResolver.from_registry(load_registry(args.sites))
+        labelled.append(("held-out pairs", evaluate_pairs(args.holdout, registry_resolver)))
+    for name, quality in labelled:
+        report_quality(name, quality, args.show_errors)
 
     if args.sweep:
         print("  threshold sweep (duplicate, review): precision recall review-share")
@@ -167,6 +180,8 @@ def main(argv=None) -> None:
                 print(f"    {duplicate:4.0f} {review:4.0f}: {q['precision']:.3f} {q['recall']:.3f} {q['review_share']:.1%}")
         matching.DUPLICATE_SCORE, matching.REVIEW_SCORE = saved
 
+    if args.quality_only:
+        return
     scale = bench_scale(args.catalogue, args.candidates, args.provider_count, args.sample)
     print(f"scale: {args.candidates:,} candidates x {args.catalogue:,} catalogue entries "
           f"over {args.provider_count} providers")

@@ -14,6 +14,7 @@ from crawler.normalise import (
     STOPWORDS,
     awards_relation,
     canonical_awards,
+    levels_relation,
     normalise_provider,
     normalise_title,
     provider_parts,
@@ -114,10 +115,11 @@ def words_differ(left: str, right: str) -> bool:
     return fuzz.ratio("".join(only_left), "".join(only_right)) < WORDS_DIFFER_BELOW
 
 
-def _decide(score: float, relation: str, differ: bool) -> str:
+def _decide(score: float, relation: str, differ: bool, level_relation: str = "unknown") -> str:
     # A PgCert sold on its own and an MSc of the same subject are two courses; a page
     # offering PgCert/PgDip/MSc names all three and so shares an award with either.
-    if relation == "conflict":
+    # Likewise a module run at level 6 and at level 7.
+    if relation == "conflict" or level_relation == "conflict":
         return "new"
     if score >= DUPLICATE_SCORE and not differ:
         return "duplicate"
@@ -133,7 +135,9 @@ class Matcher:
         self.resolver = resolver
         self.rows = [dict(row) for row in catalogue_rows]
         parsed = [normalise_title(row.get("title") or "") for row in self.rows]
-        self._titles = [p.key for p in parsed]
+        # Scored without the level, which is compared on its own (levels_relation).
+        self._titles = [p.subject for p in parsed]
+        self._levels = [p.level for p in parsed]
         self._awards = [p.awards | canonical_awards(row.get("awards")) for p, row in zip(parsed, self.rows)]
         self._by_key: dict[str, list[int]] = defaultdict(list)
         self._by_url: dict[str, list[int]] = defaultdict(list)
@@ -187,12 +191,12 @@ class Matcher:
             forbidden_as = {url} if url else set()
             if self.never_link:
                 forbidden_as.add(self.key_for(row.get("title") or "", provider))
-            queries.append((parsed.key, parsed.awards | canonical_awards(row.get("awards")),
-                            self.resolver.keys(provider), url, forbidden_as))
+            queries.append((parsed.subject, parsed.awards | canonical_awards(row.get("awards")),
+                            self.resolver.keys(provider), url, forbidden_as, parsed.level))
         scores: list[dict[int, float]] = [{} for _ in rows]
         same_url: list[set[int]] = [set(self._by_url.get(q[3], ())) if q[3] else set() for q in queries]
         by_block: dict[frozenset, list[int]] = defaultdict(list)
-        for n, (text, _, keys, _, _) in enumerate(queries):
+        for n, (text, _, keys, _, _, _) in enumerate(queries):
             scores[n].update(dict.fromkeys(same_url[n], 100.0))
             if text and keys:
                 by_block[keys].append(n)
@@ -210,7 +214,7 @@ class Matcher:
                     n, index = chunk[row_number], indices[column]
                     scores[n][index] = max(scores[n].get(index, 0.0), float(matrix[row_number, column]))
         results = []
-        for (text, awards, _, _, forbidden_as), found, urls in zip(queries, scores, same_url):
+        for (text, awards, _, _, forbidden_as, level), found, urls in zip(queries, scores, same_url):
             ranked = []
             for index, score in found.items():
                 catalogue_id = str(self.rows[index].get("id", ""))
@@ -220,9 +224,11 @@ class Matcher:
                     ranked.append((index, 100.0, "duplicate", "same URL"))
                     continue
                 relation = awards_relation(awards, self._awards[index])
+                level_relation = levels_relation(level, self._levels[index])
                 differ = words_differ(text, self._titles[index])
-                reason = f"awards {relation}" + ("; words differ" if differ else "")
-                ranked.append((index, score, _decide(score, relation, differ), reason))
+                reason = (f"awards {relation}" + ("; levels conflict" if level_relation == "conflict" else "")
+                          + ("; words differ" if differ else ""))
+                ranked.append((index, score, _decide(score, relation, differ, level_relation), reason))
             ranked.sort(key=lambda r: (DECISION_RANK[r[2]], r[1]), reverse=True)
             results.append(ranked)
         return results

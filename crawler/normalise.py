@@ -21,9 +21,13 @@ _AWARD_SPELLINGS: tuple[tuple[str, str], ...] = (
     ("MBA", r"master\s+of\s+business\s+administration|mba"),
     ("MPA", r"master\s+of\s+public\s+administration|mpa"),
     ("PhD", r"doctor\s+of\s+philosophy|ph\.?\s?d|d\.?\s?phil"),
-    ("professional doctorate", r"professional\s+doctorate|prof\.?\s*doc|d\.?\s?prof|doctorate"),
-    ("BSc", r"bachelor\s+of\s+science|b\.?\s?sc"),
-    ("BA", r"bachelor\s+of\s+arts|b\.a\.|ba"),
+    # "Doctor of Public Health (DrPH)", "Doctor of Nursing (DNurs)": taught doctorates; a PhD
+    # ("Doctor of Philosophy") is matched first, as its group comes earlier.
+    ("professional doctorate", r"professional\s+doctorate|prof\.?\s*doc|d\.?\s?prof|doctorate|doctor\s+of|"
+                               r"drph|dnurs|dhsc|dclinprac|edd|dba"),
+    # "BSc (Hons)" and "BSc Honours" are one award; the honours word is no subject.
+    ("BSc", r"(?:bachelor\s+of\s+science|b\.?\s?sc)(?:\s*\(\s*hons\s*\)|\s+hon(?:ou)?rs)?"),
+    ("BA", r"(?:bachelor\s+of\s+arts|b\.a\.|ba)(?:\s*\(\s*hons\s*\)|\s+hon(?:ou)?rs)?"),
     ("foundation degree", r"foundation\s+degree|fd(?:a|sc)?"),
     ("masters", r"master'?s?\s+degree|masters?'?|master's"),
     ("diploma", r"higher\s+diploma|diploma|dip"),
@@ -39,17 +43,25 @@ AWARD_PATTERN = re.compile(
     re.IGNORECASE,
 )
 # These awards name the subject too ("Executive MBA"), so their token stays in the title.
-SUBJECT_AWARDS = {"MBA": "mba", "MPA": "mpa", "MPH": "mph"}
+# "Apprenticeship" is a route, not a subject, but it stays for another reason: the
+# apprenticeship and the taught course of one subject are sold separately (other funding,
+# other entry), so "MSc X (Apprenticeship)" and "MSc X" must keep different keys.
+SUBJECT_AWARDS = {"MBA": "mba", "MPA": "mpa", "MPH": "mph", "apprenticeship": "apprenticeship"}
 MASTERS_LEVEL = frozenset({"MSc", "MA", "MRes", "MPhil", "MPH", "MBA", "MPA", "masters"})
 POSTGRADUATE = MASTERS_LEVEL | {"PgCert", "PgDip"}
 
-# Words of delivery, mode and intake; a bracket or trailing " - ..." made only of them goes.
+# Words of delivery, mode, length, credit and intake; a bracket or trailing " - ..." made only
+# of them goes ("(CPD module, 20 credits)", "(1 year full-time)", "(On Demand)"). They describe
+# how one course is sold, never which course it is.
 DELIVERY_WORDS = frozenset(
     "distance learning online on line elearning e web based blended part full time parttime fulltime "
     "campus face to mode and or hons honours top up intake entry start flexible evening weekend day "
+    "days week weeks month months year years cpd credit credits ects demand "
     "release uk international course january february march april may june july august september october "
     "november december autumn spring summer winter".split()
 )
+# A bracket of delivery words may still name the award ("(e-learning module)"); that word stays.
+_AWARDS_KEPT_FROM_DELIVERY = frozenset({"module"})
 _BRACKETS = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
 _TRAILING_PART = re.compile(r"(?:\s*[:|]|\s+[-\u2010-\u2015])\s+([^-\u2010-\u2015:|]+)$")
 # Unbracketed only for phrases that are never a subject ("Teaching Online" keeps its word).
@@ -75,10 +87,20 @@ _TRAILING_NOUN = re.compile(r"\s+(?:programme|program|course)$")
 STOPWORDS = frozenset("a an the of for in to and on with at by from into".split())
 
 
+# A stated FHEQ level (3-8) is a fact about the course, like its award: "(Level 7)" on one
+# side only says nothing, level 6 against level 7 is another course. Levels 1-2 are kept as
+# words: they number parts of a series ("Patient Safety Level 1"), not qualifications.
+_LEVEL = re.compile(r"\b(?:fheq\s+|academic\s+)?level\s*([3-8])\b")
+# "Master of Public Health (MPH)": the spelled-out award and its abbreviation are one token.
+_REPEATED_SUBJECT_AWARD = re.compile(r"\b(" + "|".join(SUBJECT_AWARDS.values()) + r")(?:\s+\1\b)+")
+
+
 class Title(NamedTuple):
     text: str
     awards: frozenset[str]
-    key: str  # the words compared between titles: the text without stopwords
+    key: str  # the words compared between titles: the text without stopwords, plus any level
+    level: str | None = None  # a stated FHEQ level, "3".."8"
+    subject: str = ""  # the key without the level: what the title scorer compares
 
 
 def _fold(text: str) -> str:
@@ -90,16 +112,24 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFC", text).casefold()
 
 
-def _is_delivery(words: str) -> bool:
+def _delivery_remainder(words: str) -> str | None:
+    """None if the words are not all delivery words, else the award words among them to keep."""
     tokens = _NOT_WORD.sub(" ", words.casefold()).split()
-    return bool(tokens) and all(t in DELIVERY_WORDS or _YEAR.match(t) or t.isdigit() for t in tokens)
+    if not tokens or not all(t in DELIVERY_WORDS or t in _AWARDS_KEPT_FROM_DELIVERY or _YEAR.match(t)
+                             or t.isdigit() for t in tokens):
+        return None
+    return " ".join(t for t in tokens if t in _AWARDS_KEPT_FROM_DELIVERY)
 
 
 def _drop_delivery(text: str) -> str:
-    text = _BRACKETS.sub(lambda m: " " if _is_delivery(m.group(1) or m.group(2) or "") else m.group(0), text)
+    def bracket(m: re.Match) -> str:
+        kept = _delivery_remainder(m.group(1) or m.group(2) or "")
+        return m.group(0) if kept is None else f" {kept} "
+
+    text = _BRACKETS.sub(bracket, text)
     trailing = _TRAILING_PART.search(text)
-    if trailing and _is_delivery(trailing.group(1)):
-        text = text[: trailing.start()]
+    if trailing and (kept := _delivery_remainder(trailing.group(1))) is not None:
+        text = f"{text[: trailing.start()]} {kept}"
     return _TRAILING_DELIVERY.sub("", text)
 
 
@@ -114,7 +144,9 @@ def _words(text: str) -> str:
 @lru_cache(maxsize=200_000)
 def normalise_title(title: str) -> Title:
     """Split a course title into comparable words and the set of awards it names."""
-    text = _drop_delivery(_APOSTROPHE.sub("'", _fold(title or "")).replace("*", " "))
+    text = _APOSTROPHE.sub("'", _fold(title or "")).replace("*", " ")
+    levels = set(_LEVEL.findall(text))
+    text = _drop_delivery(_LEVEL.sub(" ", text))
     found: list[str] = []
 
     def take(match: re.Match) -> str:
@@ -122,7 +154,7 @@ def normalise_title(title: str) -> Title:
         found.append(award)
         return f" {SUBJECT_AWARDS[award]} " if award in SUBJECT_AWARDS else " "
 
-    text = _words(AWARD_PATTERN.sub(take, text))
+    text = _REPEATED_SUBJECT_AWARD.sub(r"\1", _words(AWARD_PATTERN.sub(take, text)))
     awards = set(found)
     # "PG Cert/ Dip/MSc", "Cert/PG Dip/MSc": bare Cert and Dip share the postgraduate prefix.
     if awards & POSTGRADUATE:
@@ -133,8 +165,11 @@ def normalise_title(title: str) -> Title:
     if found:
         text = _TRAILING_CONNECTOR.sub("", _LEADING_CONNECTOR.sub("", text))
     words = _TRAILING_NOUN.sub("", text).split()
-    key = [w for w in words if w not in STOPWORDS] or words
-    return Title(" ".join(words), frozenset(awards), " ".join(key))
+    subject = " ".join([w for w in words if w not in STOPWORDS] or words)
+    # Two levels in one title ("level 6 or 7") name no single one.
+    level = levels.pop() if len(levels) == 1 else None
+    suffix = f" level {level}" if level else ""
+    return Title(" ".join(words) + suffix, frozenset(awards), (subject + suffix).strip(), level, subject)
 
 
 def canonical_awards(awards) -> frozenset[str]:
@@ -148,6 +183,13 @@ def canonical_awards(awards) -> frozenset[str]:
         parsed = normalise_title(str(award)).awards
         found |= parsed if parsed else ({str(award).strip()} if str(award).strip() else set())
     return frozenset(found)
+
+
+def levels_relation(left: str | None, right: str | None) -> str:
+    """'unknown' if either title states no level, else 'shared' or 'conflict'."""
+    if not left or not right:
+        return "unknown"
+    return "shared" if left == right else "conflict"
 
 
 def awards_relation(left: frozenset[str], right: frozenset[str]) -> str:

@@ -132,6 +132,14 @@ def is_free(text: str | None) -> bool:
     return bool(_FREE.search(cleaned))
 
 
+# Every _STIPEND alternative holds one of these: the substring test over the lowered
+# text skips the regex (~0.5 ms over a 15 KB page's text) on most pages.
+_STIPEND_GUARDS = ("stipend", "salar", "paid")
+
+
 def pays_stipend(text: str | None) -> bool:
     """True when the learner is paid: a stipend, or salary covered during the course."""
-    return bool(text and _STIPEND.search(text))
+    if not text:
+        return False
+    lowered = text.lower()
+    return any(word in lowered for word in _STIPEND_GUARDS) and bool(_STIPEND.search(text))

@@ -30,6 +30,9 @@ _TEXT_MODES = (
 )
 _LABEL_PATTERNS = tuple((mode, re.compile(p, re.I if mode not in ("full-time", "part-time") else 0)) for mode, p in _LABEL_MODES)
 _TEXT_PATTERNS = tuple((mode, re.compile(p, re.I)) for mode, p in _TEXT_MODES)
+# The same patterns for lowercased text: case-sensitive matching is about twice as fast
+# as re.I over a whole page, and the patterns name no capitals.
+_TEXT_PATTERNS_LOWER = tuple((mode, re.compile(p)) for mode, p in _TEXT_MODES)
 # "FT"/"PT" abbreviations are capitals; spelled forms are any case.
 _FT_PT_I = (("full-time", re.compile(r"\bfull[\s-]?time\b", re.I)), ("part-time", re.compile(r"\bpart[\s-]?time\b", re.I)))
 
@@ -59,8 +62,8 @@ def modes_in_text(text: str | None) -> set[str]:
         return set()
     lowered = text.lower()
     return {
-        mode for mode, pattern in _TEXT_PATTERNS
-        if any(word in lowered for word in _TEXT_GUARDS[mode]) and pattern.search(text)
+        mode for mode, pattern in _TEXT_PATTERNS_LOWER
+        if any(word in lowered for word in _TEXT_GUARDS[mode]) and pattern.search(lowered)
     }
 
 
