@@ -68,5 +68,6 @@ class Command(ScrapyCommand):
             print(f"match: {exc}", file=sys.stderr)
             self.exitcode = EXIT_BAD_INPUT
             return
+        sys.stdout.flush()  # the rows before the tally, when both go to one terminal
         print("match: " + ", ".join(f"{n} {decision}" for decision, n in sorted(counts.items())), file=sys.stderr)
         self.exitcode = EXIT_OK
