@@ -2,6 +2,7 @@
 
 import pytest
 
+from crawler import pagetext
 from crawler.facts import awards, dates, durations, entry, fees, levels, modes, titles
 from crawler.facts.keyfacts import label_name
 
@@ -191,6 +192,15 @@ def _fee(amount, audience, currency="GBP"):
         ("Cost: £450 (NHS staff £300)", [_fee(450, None), _fee(300, None)]),
         ("Funded places include a tax-free stipend of £20,780. Self-funded: £4,786 (UK) or £21,400 (international)",
          [_fee(4786, "home"), _fee(21400, "international")]),
+        # a fee table row: the first cell names who every amount in the row is for
+        ("UK | Full-time: £19,300 | Part-time: £9,650 |", [_fee(19300, "home"), _fee(9650, "home")]),
+        ("Overseas | Full-time: £38,100 | Part-time: £19,050 |",
+         [_fee(38100, "international"), _fee(19050, "international")]),
+        ("Home: £9,250 International: £18,500 Part-time: £4,625",
+         [_fee(9250, "home"), _fee(18500, "international"), _fee(4625, "home")]),
+        # near misses: a row with no audience stays unassigned; a labelled amount keeps its label
+        ("MSc | Full-time: £12,000 | Part-time: £6,000 |", [_fee(12000, None), _fee(6000, None)]),
+        ("UK | £9,000 | International: £17,000 |", [_fee(9000, "home"), _fee(17000, "international")]),
         # near misses: money that is not a fee
         ("Bursaries of up to £2,000 are available", []),
         ("A £1.2m grant funds the project", []),
@@ -434,11 +444,68 @@ def test_start_dates_in_text_ignores_deadlines():
         ("FHEQ level", "level"),
         ("Credits", "credits"),
         ("What you'll study", "topics"),
+        ("How long it takes", "duration"),
+        ("How long it will take", "duration"),
         # near misses: content, not labels
         ("Duration of the project was longer than planned and the team", None),
         ("Contact us", None),
         ("Careers", None),
+        ("How long it takes to hear back about your application", None),
+        ("How long", "duration"),
     ],
 )
 def test_label_name(label, expected):
     assert label_name(label) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "", " ", "\n", "a", " a ", "a  b", "a\t\tb", "a\xa0b", "a \n b", "a\n\n\nb", " \n \n ",
+        "\n\nTitle\n\n  Duration | 1 year | \n\n", "a\r\nb", "a\u2028b", "  lead  \n  trail  ",
+    ],
+)
+def test_collapse_layout_matches_the_regex_it_replaced(text):
+    reference = pagetext._LINE_BREAKS.sub("\n", pagetext._SPACES.sub(" ", text))
+    assert pagetext._collapse_layout(text) == reference
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # each pattern's matches hold a guard word, so the guards never skip a true match
+        "You will be paid a tax-free stipend", "the fellowship covers your salary", "a salaried post",
+        "a paid\nfellowship", "We reimburse your employer for your salary",
+    ],
+)
+def test_stipend_guard_keeps_matches(text):
+    assert fees.pays_stipend(text) is True
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("This module carries 20 credits.", [20]),
+        ("60 CATS points", [60]),
+        ("30 ECTS", [60]),
+        ("Credit value: 15", [15]),
+        # near misses: no credit words at all
+        ("A project about insects", []),
+        ("Fees: £2,000", []),
+    ],
+)
+def test_credit_values_guard(text, expected):
+    assert levels.credit_values(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("FHEQ level 7", 7), ("Academic Level 6", 6), ("credit level 5", 5), ("Level 7 (FHEQ)", 7),
+        ("HE7", 7),
+        # near misses
+        ("Level 3 qualifications", None), ("the 7 modules", None),
+    ],
+)
+def test_stated_fheq_level_on_lowered_text(text, expected):
+    assert levels.stated_fheq_level(text) == expected

@@ -111,6 +111,10 @@ def parse_fee_amounts(text: str | None) -> list[dict]:
                 audience = _audience(window_before) or _audience(window_after)
             else:
                 audience = _audience(window_after) or _audience(window_before)
+            if audience is None and i:
+                # A table row "UK | Full-time: £19,300 | Part-time: £9,650": the row's first
+                # cell names who every amount in the row is for.
+                audience = _audience(line[:matches[0].start()])
             audience = audience or _audience(heading_context)
             key = (amount, _currency(match), audience)
             if key not in seen:

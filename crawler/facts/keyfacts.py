@@ -15,7 +15,7 @@ from crawler.pagetext import element_text
 # trailing colon and icons removed). Order matters only for readability.
 _LABELS = {
     "duration": r"(?:course |programme |study |typical )?(?:duration|length)(?: of (?:the )?(?:course|programme|study|award))?(?: and (?:mode|attendance|study mode)s?)?(?: \(.*\))?"
-                r"|how long(?: is the course| does it take| will it take)?\??|time (?:to complete|commitment|required)|study (?:time|period)|length of (?:course|programme|study)",
+                r"|how long(?: is the course| does it take| will it take| it takes| it will take)?\??|time (?:to complete|commitment|required)|study (?:time|period)|length of (?:course|programme|study)",
     "modes": r"(?:study|delivery|attendance|learning|teaching|course) (?:mode|method|options?|format|type|pattern)s?|modes? of (?:study|delivery|attendance|learning)|delivery|attendance|format"
              r"|how (?:you'll|you will|to) (?:study|learn)|location|study options|ways to study|where you(?:'ll| will) study|mode",
     "fees": r"(?:tuition |course |programme |module |cpd )?(?:fees?|costs?|price|pricing)(?: and funding| & funding| \(.*\)| \d{4}.*| for .*| per module)?|fees and funding|funding|tuition"
