@@ -1,16 +1,21 @@
 """Crawl speed with 1, 2 and 4 worker processes sharing one Redis, against one process without Redis.
 
-Usage: .venv/bin/python bench/bench_distributed.py [--pages 5000] [--workers 1,2,4] [--keep]
+Usage: .venv/bin/python bench/bench_distributed.py [--pages 5000] [--workers 1,2,4] [--raw-items] [--keep]
 
 Serves a generated site (bench/sitegen.py: robots.txt, sitemap, a paged A-Z and N course
 pages of 10-20 KB) from a threaded server with a backlog of 1,024, starts a redis-server
 on a free port (`redis-server` must be installed), then, each in its own processes:
 
 1. one process without Redis: `scrapy crawl bench_uni` (fetch, extract, judge, match, store);
-2. the same process with no item pipeline (fetch only, as a worker does, without Redis);
+2. the same process with no item pipeline (fetch only, the ceiling for a worker);
 3. for each worker count N, a fresh run: N `scrapy crawl bench_uni --distributed` workers
-   (fetch and push the pages to Redis), then `scrapy ingest` alone drains the items
-   (extract, judge, match, store), so the writer's items/s is measured by itself.
+   (fetch, extract, judge and push the pages to Redis), then `scrapy ingest` alone drains
+   the items (match, store), so the writer's items/s is measured by itself. With
+   `--raw-items` the workers push raw pages (DISTRIBUTED_WORKER_ANALYSIS=0) and the writer
+   extracts too, as before workers analysed pages.
+
+The "end to end" column is the slower of the two stages, the workers' pages/s and the
+writer's items/s: the first-night speed when the writer runs on its own core(s).
 
 Every crawl runs with DOWNLOAD_DELAY=0, AutoThrottle off, CONCURRENT_REQUESTS=16 and
 CONCURRENT_REQUESTS_PER_DOMAIN=16 (the project's polite default is 2; with 2 the per-host
@@ -106,13 +111,13 @@ def single_process(tmp: Path, settings: dict, fetch_only: bool = False) -> dict:
             "pages_per_s": pages / stats["elapsed_time_seconds"], "stored": stored}
 
 
-def distributed(tmp: Path, settings: dict, redis_url: str, workers: int) -> dict:
+def distributed(tmp: Path, settings: dict, redis_url: str, workers: int, raw_items: bool = False) -> dict:
     import redis
 
     run = f"bench-{workers}-{uuid.uuid4().hex[:6]}"
     db = tmp / f"workers{workers}.db"
     shared = [*settings_args(settings), "--distributed", redis_url, "-s", f"DISTRIBUTED_RUN={run}",
-              "-s", f"DATABASE={db}"]
+              "-s", f"DATABASE={db}", "-s", f"DISTRIBUTED_WORKER_ANALYSIS={0 if raw_items else 1}"]
     started = time.perf_counter()
     children = [scrapy("crawl", "bench_uni", *shared, log=tmp / f"workers{workers}-{n}.log") for n in range(workers)]
     statuses = [child.wait() for child in children]
@@ -145,6 +150,8 @@ def main(argv=None):
     parser.add_argument("--pages", type=int, default=5000, help="course pages on the generated site (default 5000)")
     parser.add_argument("--workers", default="1,2,4", help="worker counts to measure (default 1,2,4)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory and the logs")
+    parser.add_argument("--raw-items", action="store_true",
+                        help="workers push raw pages and the writer extracts them (DISTRIBUTED_WORKER_ANALYSIS=0)")
     args = parser.parse_args(argv)
 
     tmp = Path(tempfile.mkdtemp(prefix="bench_distributed_"))
@@ -164,7 +171,7 @@ def main(argv=None):
     try:
         results = [single_process(tmp, settings), single_process(tmp, settings, fetch_only=True)]
         for workers in (int(n) for n in args.workers.split(",")):
-            results.append(distributed(tmp, settings, redis_url, workers))
+            results.append(distributed(tmp, settings, redis_url, workers, raw_items=args.raw_items))
     finally:
         redis_server.terminate()
         server.shutdown()
@@ -173,14 +180,17 @@ def main(argv=None):
     one_worker = next((r["pages_per_s"] for r in results if r["label"].startswith("1 worker")), None)
     fetch_only = results[1]["pages_per_s"]
     print(f"\n{'run':<22}{'pages':>7}{'seconds':>9}{'pages/s':>9}{'x 1 process':>12}{'x fetch only':>13}{'x 1 worker':>11}"
-          f"{'stored':>8}{'writer items/s':>16}")
+          f"{'stored':>8}{'writer items/s':>16}{'end to end':>12}")
     for r in results:
         vs_worker = f"{r['pages_per_s'] / one_worker:.2f}" if one_worker and "writer_items_per_s" in r else ""
         writer = f"{r['writer_items_per_s']:.1f}" if "writer_items_per_s" in r else ""
+        end_to_end = f"{min(r['pages_per_s'], r['writer_items_per_s']):.1f}" if "writer_items_per_s" in r else ""
         print(f"{r['label']:<22}{r['pages']:>7}{r['seconds']:>9.1f}{r['pages_per_s']:>9.1f}"
-              f"{r['pages_per_s'] / base:>12.2f}{r['pages_per_s'] / fetch_only:>13.2f}{vs_worker:>11}{r['stored']:>8}{writer:>16}")
-    print("\nWorkers only fetch and push pages; the single process also extracts and stores each one,"
-          " which the writer does for the workers (its items/s is measured draining the queue alone).")
+              f"{r['pages_per_s'] / base:>12.2f}{r['pages_per_s'] / fetch_only:>13.2f}{vs_worker:>11}{r['stored']:>8}{writer:>16}{end_to_end:>12}")
+    work = "fetch and push raw pages; the writer extracts" if args.raw_items else \
+        "fetch, extract and judge pages; the writer matches"
+    print(f"\nWorkers {work} and stores them (its items/s is measured draining the queue alone);"
+          " the single process does all of it.")
     if args.keep:
         print(f"Logs and databases kept in {tmp}")
     else:

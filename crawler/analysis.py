@@ -58,16 +58,21 @@ class Analysis:
 
 
 class PageAnalyser:
-    def __init__(self, registry: Registry, terms: SearchTerms, catalogue: list[dict],
+    """Analyses pages. Built with an empty catalogue it can still extract and judge
+    (`analyse(..., match=False)`), for a distributed worker; the writer matches later with `complete`."""
+
+    def __init__(self, registry: Registry, terms: SearchTerms, catalogue: list[dict] = (),
                  never_link: set | None = None):
         self.registry = registry
         self.terms = terms
         self.matcher = Matcher(catalogue, ProviderResolver.from_registry(registry), never_link=never_link or set())
 
     def analyse(self, body: bytes | str, url: str, encoding: str | None = None, site: Site | None = None,
-                canonical_url: str | None = None, terms_on_every_page: bool = False) -> Analysis:
+                canonical_url: str | None = None, terms_on_every_page: bool = False,
+                match: bool = True) -> Analysis:
         """Extract, judge and match one page. Search terms are looked for on course pages only,
-        unless terms_on_every_page (for `explain`, which reports them for any page)."""
+        unless terms_on_every_page (for `explain`, which reports them for any page).
+        With match=False the page is not matched (`match` stays None); `complete` matches it later."""
         site = site or self.registry.site_for_url(url)
         facts = extract_course_facts(body, url, encoding=encoding)
         if site is not None and site.health_focused:
@@ -77,9 +82,18 @@ class PageAnalyser:
             terms = self.terms.found_in(f"{facts.get('title') or ''}\n{facts.get('text') or ''}")
         # The scope rules give non-course pages their own verdict and reason.
         verdict = scope_rules.classify(facts)
-        if not facts.get("is_course"):
-            return Analysis(url, site, facts, verdict, None, terms)
-        provider = site.name if site else ""
-        match = self.matcher.best(facts.get("title") or "", provider, url=canonical_url or url,
-                                  awards=facts.get("awards"))
-        return Analysis(url, site, facts, verdict, match, terms)
+        analysis = Analysis(url, site, facts, verdict, None, terms)
+        if not match:
+            return analysis
+        return self.complete(analysis, canonical_url=canonical_url)
+
+    def complete(self, analysis: Analysis, canonical_url: str | None = None) -> Analysis:
+        """Match an analysis made with match=False against this analyser's catalogue; sets and returns it.
+        Only course pages are matched, as in `analyse`."""
+        if not analysis.is_course:
+            return analysis
+        facts = analysis.facts
+        provider = analysis.site.name if analysis.site else ""
+        analysis.match = self.matcher.best(facts.get("title") or "", provider, url=canonical_url or analysis.url,
+                                           awards=facts.get("awards"))
+        return analysis

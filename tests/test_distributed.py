@@ -1,5 +1,6 @@
 """A crawl shared by two worker processes through a real Redis, stored by the one `scrapy ingest` writer."""
 
+import json
 import os
 import shutil
 import signal
@@ -15,6 +16,7 @@ from collections import Counter
 import pytest
 import yaml
 
+from crawler.analysis import Analysis
 from crawler.paths import PROJECT_ROOT
 from tests.support.local_site import LocalSite, html
 
@@ -119,17 +121,25 @@ def shared_crawl(tmp_path, redis_url):
             "listings": [f"{site.origin}/courses/"], "follow": ["/courses/"], "max_pages": 1000, "max_depth": 10}]}))
         return path
 
+    def crawl_settings(site, db):
+        return ["-s", f"SITES_FILE={sites_file(site)}", "-s", f"DATABASE={db}",
+                "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "HTTPCACHE_ENABLED=0",
+                "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={HOST_LIMIT}", "-s", "LOG_LEVEL=INFO", *worker.settings]
+
     def start(site, *command):
         process = subprocess.Popen(
-            [sys.executable, "-m", "scrapy", *command, "--distributed", redis_url,
-             "-s", f"SITES_FILE={sites_file(site)}", "-s", f"DISTRIBUTED_RUN={run}", "-s", f"DATABASE={db_path}",
-             "-s", "DISTRIBUTED_WORKER_TTL=2", "-s", "DISTRIBUTED_FINISH_GRACE=1",
-             "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", "-s", "HTTPCACHE_ENABLED=0",
-             "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={HOST_LIMIT}", "-s", "LOG_LEVEL=INFO"],
+            [sys.executable, "-m", "scrapy", *command, "--distributed", redis_url, *crawl_settings(site, db_path),
+             "-s", f"DISTRIBUTED_RUN={run}", "-s", "DISTRIBUTED_WORKER_TTL=2", "-s", "DISTRIBUTED_FINISH_GRACE=1"],
             cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"})
         processes.append(process)
         return process
+
+    def one_process(site, db):
+        """The same crawl without Redis: `scrapy crawl` extracting, matching and storing by itself."""
+        return subprocess.run([sys.executable, "-m", "scrapy", "crawl", "shared_uni", *crawl_settings(site, db)],
+                              cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "PYTHONUNBUFFERED": "1"})
 
     def worker(site, command="crawl"):
         return start(site, *(["crawl", "shared_uni"] if command == "crawl" else ["crawlall"]))
@@ -137,7 +147,9 @@ def shared_crawl(tmp_path, redis_url):
     def writer(site):
         return start(site, "ingest", "--run", run)
 
+    worker.settings = []  # more -s settings for every process, set by a test before it starts them
     worker.writer = writer
+    worker.one_process = one_process
     worker.run = run
     worker.db_path = db_path
     yield worker
@@ -294,3 +306,94 @@ def test_a_host_slot_is_shared_by_every_worker_and_spaced_by_the_delay(client):
     client.delete(keys.host_slots("h"))
     assert take("w2|2", delay_ms=5_000) == 0
     assert 4_000 < take("w3|2", delay_ms=5_000) <= 5_000  # the next start waits out the delay
+
+
+# Columns that depend on when and in which run a row was written, not on what was read.
+RUN_COLUMNS = {"id", "first_run", "last_run", "first_seen", "last_seen", "run_id", "fetched_at", "candidate_id",
+               "archive_record"}
+
+
+def stored_rows(db_path, table: str, order_by: str) -> list[dict]:
+    with sqlite3.connect(db_path) as conn:
+        conn.row_factory = sqlite3.Row
+        rows = conn.execute(f"SELECT * FROM {table} ORDER BY {order_by}").fetchall()
+    return [{k: row[k] for k in row.keys() if k not in RUN_COLUMNS} for row in rows]
+
+
+def test_what_the_writer_stores_from_the_workers_analysis_equals_a_one_process_crawl(shared_crawl, tmp_path):
+    """Workers extract and judge, the writer matches and stores: the rows are those of `scrapy crawl` alone."""
+    with CountingSite(build_site(), delay=0.01) as site:
+        catalogue = tmp_path / "catalogue.csv"
+        catalogue.write_text(
+            "id,title,provider,category,source_table,unverified,region,url\n"
+            # Same title and provider: a duplicate. The same course at its URL: a duplicate by URL.
+            "s-1,\"MSc Patient Safety (Waterloo campus, cohort 1)\",Shared University,core,table 1,0,,\n"
+            f"s-2,Improvement Science,Shared University,core,table 1,0,,{site.origin}{course_path(7)}\n"
+            # A near title: for review. Another provider's course: never this site's match.
+            "s-3,Healthcare Leadership,Shared University,core,table 1,0,,\n"
+            "o-1,\"MSc Clinical Research (St Thomas' campus, cohort 4)\",Other University,core,table 1,0,,\n")
+        shared_crawl.settings += ["-s", f"CATALOGUE_FILE={catalogue}"]
+        alone_db = tmp_path / "alone.db"
+        alone = shared_crawl.one_process(site, alone_db)
+        assert alone.returncode == 0, alone.stderr[-3000:]
+        workers = [shared_crawl(site), shared_crawl(site)]
+        writer = shared_crawl.writer(site)
+        results = [finish(w) for w in workers]
+        written = finish(writer)
+    for code, _, err in results:
+        assert code == 0, err[-3000:]
+        assert "distributed/items_analysed" in err  # the workers extracted, not the writer
+    assert written[0] == 0, written[2][-3000:] + written[1]
+
+    alone_candidates = stored_rows(alone_db, "candidates", "canonical_url")
+    assert len(alone_candidates) == COURSES
+    assert stored_rows(shared_crawl.db_path, "candidates", "canonical_url") == alone_candidates
+    assert stored_rows(shared_crawl.db_path, "pages", "url") == stored_rows(alone_db, "pages", "url")
+    matches = "SELECT c.canonical_url, m.catalogue_id, m.score, m.decision, m.signals FROM matches m " \
+              "JOIN candidates c ON c.id = m.candidate_id ORDER BY 1, 2"
+    assert query(shared_crawl.db_path, matches) == query(alone_db, matches)
+    # The comparison covers what matters: titles, scope categories, and every kind of match decision.
+    assert {c["scope_category"] for c in alone_candidates} >= {"core", "related"}
+    decisions = Counter(c["match_decision"] for c in alone_candidates)
+    assert decisions["duplicate"] and decisions["review"] and decisions["new"], decisions
+
+
+def test_an_item_from_an_older_worker_is_analysed_by_the_writer():
+    """Items without the analysis (a worker from before it, or DISTRIBUTED_WORKER_ANALYSIS=0) still decode."""
+    from crawler.distributed.worker import encode_page, decode_item
+    from crawler.items import FetchedPage
+
+    page = FetchedPage(url="https://example.ac.uk/c", site="x", status=200, body=b"<h1>x</h1>")
+    assert decode_item(encode_page(page)) == (page, None)
+    garbled = json.loads(encode_page(page))
+    garbled["analysis"] = {"facts": "not a dict"}
+    assert decode_item(json.dumps(garbled).encode()) == (page, None)  # analysed by the writer, not lost
+
+
+def test_extract_on_a_worker_then_match_on_the_writer_equals_analyse(tmp_path):
+    """analyse(match=False) sent as JSON, then complete(): the same Analysis as analyse() in one step."""
+    from crawler.analysis import PageAnalyser
+    from crawler.distributed.worker import decode_item, encode_page
+    from crawler.items import FetchedPage
+    from crawler.registry import load_registry
+    from crawler.terms import load_terms
+
+    registry, terms = load_registry(), load_terms()
+    site = registry.sites[0]
+    pages = sorted((PROJECT_ROOT / "tests" / "fixtures" / "extract").glob("*.html"))
+    worker = PageAnalyser(registry, terms)  # no catalogue, as on a worker
+    titles = [worker.analyse(p.read_bytes(), f"{site.home}{p.stem}", site=site).facts.get("title") for p in pages]
+    # The writer's catalogue: some pages' own titles (duplicates), one of them refused by a maintainer.
+    catalogue = [{"id": f"c-{n}", "title": title, "provider": site.name, "category": "core", "url": ""}
+                 for n, title in enumerate(titles) if title and n % 2 == 0]
+    writer = PageAnalyser(registry, terms, catalogue, never_link={(f"{site.home}{pages[0].stem}", "c-0")})
+    matched = 0
+    for path in pages:
+        body, url = path.read_bytes(), f"{site.home}{path.stem}"
+        expected = writer.analyse(body, url, site=site)
+        page = FetchedPage(url=url, site=site.key, status=200, body=body)
+        _, analysed = decode_item(encode_page(page, worker.analyse(body, url, site=site, match=False)))
+        analysis = Analysis(url, site, analysed["facts"], analysed["verdict"], None, analysed["search_terms"])
+        assert writer.complete(analysis) == expected, path.name
+        matched += expected.match is not None
+    assert matched

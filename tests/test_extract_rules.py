@@ -206,6 +206,9 @@ def _fee(amount, audience, currency="GBP"):
         ("A £1.2m grant funds the project", []),
         ("a salary of £35,000", []),
         ("No fee information yet", []),
+        # "up to £N" is a cap on costs or funding, not the fee
+        ("Conference costs, up to £3,000, are covered. UK fee: £9,250",
+         [{"amount": 9250.0, "currency": "GBP", "for": "home"}]),
     ],
 )
 def test_parse_fee_amounts(text, expected):
@@ -366,6 +369,9 @@ def test_modes_in_label(value, expected):
         ("Our online library is open all hours.", set()),
         ("You must be in full-time employment.", set()),
         ("part-time jobs in the city", set()),
+        # a campus with a two-word name; a campus mentioned for something else is not a mode
+        ("Teaching takes place on our Avery Hill campus in Eltham.", {"campus"}),
+        ("Apply on our website or visit the campus shop", set()),
     ],
 )
 def test_modes_in_text(text, expected):

@@ -1,4 +1,4 @@
-"""The worker's side: heartbeat, staying open while the shared crawl runs, shared page cap, items to Redis."""
+"""The worker's side: heartbeat, staying open while the shared crawl runs, shared page cap, analysed items to Redis."""
 
 from __future__ import annotations
 
@@ -13,9 +13,14 @@ from scrapy.extensions.closespider import CloseSpider
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
+import scope_rules
+from crawler.analysis import Analysis, PageAnalyser
 from crawler.distributed import DEFAULT_WORKER_TTL, HEARTBEAT_INTERVAL, keys_for, new_worker_id, redis_client
 from crawler.distributed.frontier import SiteFrontier
 from crawler.items import FetchedPage
+from crawler.paths import project_path
+from crawler.registry import load_registry
+from crawler.terms import load_terms
 
 logger = logging.getLogger(__name__)
 
@@ -24,20 +29,43 @@ STATS_INTERVAL = 5.0
 CODEC_VERSION = 1
 
 
-def encode_page(page: FetchedPage) -> bytes:
-    """JSON, not pickle: the writer must never run code that arrived through Redis."""
+def encode_page(page: FetchedPage, analysis: Analysis | None = None) -> bytes:
+    """JSON, not pickle: the writer must never run code that arrived through Redis.
+
+    With the worker's analysis (not matched yet), the writer only matches and stores. The
+    "analysis" key is optional in format 1: a writer predating it ignores it and extracts
+    the page itself, and an item without it (an older worker) is analysed by the writer.
+    """
     fields = dataclasses.asdict(page)
     fields["body"] = base64.b64encode(page.body).decode("ascii")
-    return json.dumps({"v": CODEC_VERSION, "page": fields}).encode()
+    message = {"v": CODEC_VERSION, "page": fields}
+    if analysis is not None:
+        message["analysis"] = {"facts": analysis.facts, "verdict": analysis.verdict,
+                               "search_terms": analysis.search_terms}
+    return json.dumps(message).encode()
 
 
-def decode_page(data: bytes) -> FetchedPage:
+def decode_item(data: bytes) -> tuple[FetchedPage, dict | None]:
+    """The page and the worker's analysis fields (facts, verdict, search_terms), None from an older worker."""
     message = json.loads(data)
     if message.get("v") != CODEC_VERSION:
         raise ValueError(f"item format {message.get('v')!r}, expected {CODEC_VERSION}")
     fields = message["page"]
     fields["body"] = base64.b64decode(fields["body"])
-    return FetchedPage(**fields)
+    page = FetchedPage(**fields)
+    analysed = message.get("analysis")
+    if analysed is not None and not (isinstance(analysed, dict) and isinstance(analysed.get("facts"), dict)
+                                     and isinstance(analysed.get("verdict"), dict)
+                                     and isinstance(analysed.get("search_terms"), list)):
+        # The page itself is sound: the writer analyses it, rather than losing it.
+        logger.warning("Item for %s has an analysis without facts, verdict and search terms; analysing it here",
+                       page.url)
+        analysed = None
+    return page, analysed
+
+
+def decode_page(data: bytes) -> FetchedPage:
+    return decode_item(data)[0]
 
 
 def plain_stats(stats: dict) -> dict:
@@ -45,23 +73,58 @@ def plain_stats(stats: dict) -> dict:
 
 
 class RedisItemPipeline:
-    """Pushes each fetched page onto the run's item list, for the `scrapy ingest` writer."""
+    """Extracts and judges each fetched page, then pushes page and analysis onto the run's item list.
+
+    Matching needs the catalogue and storing needs the database, both on the writer's
+    machine; extraction, the scope rules and search terms need neither, so they run here,
+    where adding workers adds cores. DISTRIBUTED_WORKER_ANALYSIS=0 pushes raw pages and
+    leaves all of it to the writer (cheaper for workers on nights when most pages are
+    unchanged, which only the writer can tell).
+    """
 
     def __init__(self, crawler):
-        self.keys = keys_for(crawler.settings)
-        self.server = redis_client(crawler.settings)
+        settings = crawler.settings
+        self.keys = keys_for(settings)
+        self.server = redis_client(settings)
         self.stats = crawler.stats
+        self.analyser = None
+        if settings.getbool("DISTRIBUTED_WORKER_ANALYSIS", True):
+            scope_rules.use_terms_file(project_path(settings.get("SCOPE_TERMS_FILE")))
+            # No catalogue: workers never match, so they never read the database or the CSV.
+            self.analyser = PageAnalyser(load_registry(settings.get("SITES_FILE")),
+                                         load_terms(settings.get("SEARCH_TERMS_FILE")))
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
+    def analyse(self, page: FetchedPage) -> Analysis | None:
+        """The page extracted and judged, not matched; None leaves it to the writer (which logs a failure)."""
+        if self.analyser is None:
+            return None
+        try:
+            analysis = self.analyser.analyse(page.body, page.url, encoding=page.encoding,
+                                             site=self.analyser.registry.get(page.site), match=False)
+        except Exception as exc:  # the writer analyses it again, and logs and counts it if it fails there too
+            logger.warning("Could not analyse %s, left to the writer: %r", page.url, exc)
+            self.stats.inc_value("distributed/analysis_left_to_writer")
+            return None
+        self.stats.inc_value("distributed/items_analysed")
+        return analysis
+
     def process_item(self, item, spider=None):
         if not isinstance(item, FetchedPage):
             return item
+        analysis = self.analyse(item)
+        try:
+            data = encode_page(item, analysis)
+        except (TypeError, ValueError) as exc:  # a fact JSON cannot hold: the writer extracts this page itself
+            logger.warning("Could not send the analysis of %s, left to the writer: %r", item.url, exc)
+            self.stats.inc_value("distributed/analysis_left_to_writer")
+            data = encode_page(item)
         # Pushed before the request's lease is released (frontier.py): a killed worker's
         # page is fetched again rather than lost; the writer stores a URL once per run.
-        self.server.lpush(self.keys.items, encode_page(item))
+        self.server.lpush(self.keys.items, data)
         self.stats.inc_value("distributed/items_pushed")
         # What Scrapy logs as scraped: a summary, as CoursePipeline returns, not the page's body.
         return {"url": item.url, "site": item.site, "queued_for_writer": True}

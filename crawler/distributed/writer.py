@@ -5,6 +5,11 @@ list, stored in one SQLite transaction, and only then removed from the processin
 A writer killed in between finds it there on restart and stores it again; the
 `ingested_pages` row written in the same transaction as the page makes that second store
 (and a page fetched twice because its worker died) a no-op, so each URL is stored once a run.
+
+Workers send each page extracted and judged (worker.py); the writer only matches it against
+the catalogue in the database (accepted rows and "not same" pairs included) and stores it.
+A page sent raw, by an older worker or one with DISTRIBUTED_WORKER_ANALYSIS=0, is analysed
+here in full, as `crawlall` does.
 """
 
 from __future__ import annotations
@@ -15,10 +20,12 @@ import time
 import uuid
 
 from crawler.alerts import facts_empty_share, previous_site_result, record_alerts, run_alerts, site_alerts
+from crawler.analysis import Analysis
 from crawler.changes import run_changes
 from crawler.distributed import keys_for, redis_client
 from crawler.distributed.frontier import SiteFrontier
-from crawler.distributed.worker import decode_page
+from crawler.distributed.worker import decode_item
+from crawler.items import FetchedPage
 from crawler.pipelines import CoursePipeline
 from crawler.runlog import site_figures
 from crawler.storage import INGESTED_PAGES as INGESTED_TABLE  # a migration too; kept for older databases
@@ -215,7 +222,7 @@ class Writer:
         self._ensure_run()
         db = self.pipeline.db
         try:
-            page = decode_page(data)
+            page, analysed = decode_item(data)
         except (ValueError, KeyError, TypeError) as exc:
             logger.warning("Skipped an unreadable item from Redis: %s", exc)
             self.failed += 1
@@ -230,7 +237,10 @@ class Writer:
                     self.stats_for(page.site).inc_value("distributed/duplicate_items")
                 else:
                     self.pipeline.stats = self.stats_for(page.site)
-                    self.pipeline.store_page(page)
+                    if analysed is None:
+                        self.pipeline.store_page(page)  # from a worker that sends raw pages
+                    else:
+                        self.store_analysed(page, analysed)
                     db.execute("INSERT INTO ingested_pages (run_id, url, ingested_at) VALUES (?, ?, ?)",
                                [self.run_id, page.url, page.fetched_at or ""])
         except Exception as exc:  # one bad page must not stop the writer; the crawl logs and skips it too
@@ -244,6 +254,20 @@ class Writer:
                 self.first_store = self.first_store or self.last_store
                 self.server.incr(self.keys.items_stored)
         self.server.lrem(self.keys.items_processing, 1, data)
+
+    def store_analysed(self, page: FetchedPage, analysed: dict) -> dict:
+        """CoursePipeline.store_page for a page the worker extracted and judged: only match and store."""
+        pipeline = self.pipeline
+        unchanged = pipeline.skip_if_unchanged(page)
+        if unchanged:
+            return unchanged  # the worker's extraction is discarded: only the pages table knows
+        analysis = Analysis(page.url, pipeline.registry.get(page.site), analysed["facts"], analysed["verdict"],
+                            None, analysed["search_terms"])
+        try:
+            pipeline.analyser.complete(analysis, canonical_url=page.canonical_url or page.url)
+        except Exception as exc:  # logged and skipped as store_page does with a page that breaks the analyser
+            return pipeline.analysis_failed(page, exc)
+        return pipeline.write_page(page, analysis)
 
     # -- finishing -------------------------------------------------------------
 

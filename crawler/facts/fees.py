@@ -21,7 +21,8 @@ _PER_CREDIT = re.compile(r"\bper\s+credit\b|\bper\s+(?:10|one)\s+credits?\b|\ba\
 # Amounts that are not the price of the course: bursaries, salaries, grants, deposits.
 _NOT_A_FEE = re.compile(
     r"\b(?:bursar(?:y|ies)|scholarships?|stipend|salary|salaries|grant|award\s+of|worth|funding\s+of|"
-    r"deposit|discount|loan|earn|million|bn|m\b|up\s+to\s+£)", re.I)
+    # "up to" ends the text before an amount: the £ belongs to the amount itself.
+    r"deposit|discount|loan|earn|million|bn|m\b|up\s+to\s*$)", re.I)
 
 _FREE = re.compile(
     r"\bfree\s+of\s+charge\b|\bno\s+(?:course\s+|tuition\s+)?(?:fee|fees|charge|cost)\b|\b(?:is|are|it's|course\s+is)\s+(?:completely\s+|entirely\s+)?free\b"
