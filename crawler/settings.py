@@ -75,8 +75,12 @@ ITEM_PIPELINES = {
     "crawler.pipelines.CoursePipeline": 300,
 }
 
+# Seconds between per-site progress lines (0: none); crawlall sets 10 on a terminal.
+PROGRESS_INTERVAL = 0
+
 EXTENSIONS = {
     "crawler.runlog.RunRecorder": 500,
+    "crawler.progress.SiteProgress": 510,
 }
 
 # Distributed crawl (docs/distributed.md): a Redis URL makes this process one worker of a

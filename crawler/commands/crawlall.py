@@ -66,7 +66,9 @@ class Command(ScrapyCommand):
         if not sys.stderr.isatty() and self.settings.getpriority("LOG_LEVEL") < 40:
             self.settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
         elif sys.stderr.isatty():
-            self.settings.set("LOGSTATS_INTERVAL", 10.0, priority="default")
+            # One progress line per site instead of Scrapy's unnamed "Crawled N pages" lines.
+            self.settings.set("PROGRESS_INTERVAL", 10.0, priority="cmdline")
+            self.settings.set("LOGSTATS_INTERVAL", 0.0, priority="cmdline")
 
     def run(self, args, opts):
         if args:
