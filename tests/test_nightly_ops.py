@@ -1,6 +1,7 @@
 """Nightly operations against a real local site: incremental nights, change tracking, alerts, kill -9."""
 
 import json
+import re
 import signal
 import sqlite3
 import subprocess
@@ -164,3 +165,39 @@ def test_a_crawl_killed_mid_run_leaves_a_consistent_database_and_the_next_run_fi
     urls = [row[0] for row in query(night.db_path, "SELECT canonical_url FROM candidates")]
     assert len(urls) == len(set(urls)) == 40 + len(SUBJECTS)
     assert query(night.db_path, "SELECT review_status, reviewed_by FROM candidates WHERE id = 1") == [("rejected", "ana")]
+
+
+def test_on_a_terminal_crawlall_prints_progress_per_site_and_under_cron_it_is_quiet(tmp_path):
+    import os
+    import pty
+    import threading
+
+    command = [sys.executable, "-m", "scrapy", "crawlall", "--replay", "data/snapshot/snapshot.warc.gz",
+               "--only", "lsbu", "--db", str(tmp_path / "t.db")]
+    leader, follower = pty.openpty()
+    chunks = []
+
+    def drain():
+        while True:
+            try:
+                data = os.read(leader, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    on_terminal = subprocess.run(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=follower, timeout=300)
+    os.close(follower)
+    reader.join(timeout=10)
+    os.close(leader)
+    terminal_log = b"".join(chunks).decode("utf-8", "replace")
+    assert on_terminal.returncode == 0
+    assert re.search(r"lsbu: \d+ pages, \d+ course pages, \d+ in scope, \d+ errors \(done: finished\)", terminal_log)
+
+    under_cron = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
+    assert under_cron.returncode == 0
+    assert "INFO" not in under_cron.stderr
+    assert "\nlsbu " in under_cron.stdout
