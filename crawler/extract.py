@@ -201,6 +201,7 @@ def _extract(html, url: str, encoding: str | None, facts: dict) -> None:
         text_head=main_text[:4000],
         text_fact_count=sum(1 for k, v in facts["sources"].items() if v == "text" and k in _COURSE_FACTS),
         repeated_keyfacts=max((len(keyfacts.values.get(n, [])) for n in ("duration", "start")), default=0),
+        fee_page_awards=_fee_page_awards(h1_text or titles.page_name_from_title_tag(meta.get("title", "")), meta.get("title"), main_text),
     )
     facts["page_kind"] = pagekind.page_kind(signals)
     facts["is_course"] = facts["page_kind"] == "course"
@@ -212,6 +213,13 @@ def _extract(html, url: str, encoding: str | None, facts: dict) -> None:
             if facts[name] in (None, [], ""):
                 facts["errors"].append(f"{name}: not found")
                 log.debug("%s: %s not found", url, name)
+
+
+def _fee_page_awards(title: str, meta_title: str | None, main_text: str) -> int:
+    """Distinct awards a general fees page names; 0 for any page whose title is not about fees or names an award."""
+    if not pagekind.is_fees_title(title) or award_rules.awards_in_title(meta_title):
+        return 0  # "Fees and funding | Nursing MSc": one course's fees tab
+    return len([a for a in award_rules.find_awards(main_text) if a in award_rules.DEGREE_AWARDS])
 
 
 def _raw_titles(course, h1_text: str, meta: dict) -> list[tuple[str, str]]:
@@ -345,11 +353,21 @@ def _level_and_credits(facts: dict, course, keyfacts: KeyFacts, text: str) -> No
 
     single_module = facts["awards"] == ["module"]
     credits, source = None, None
+    labelled_credits = []
     for value in keyfacts.values.get("credits", []):
         numbers = levels.credit_values(value) or [int(n) for n in re.findall(r"\b\d{2,3}\b", value) if 5 <= int(n) <= levels.MAX_CREDITS]
-        if numbers:
-            credits, source = (numbers[0] if single_module else max(numbers)), "keyfacts"
+        if numbers and single_module:
+            credits, source = numbers[0], "keyfacts"
             break
+        labelled_credits.extend(numbers)
+    if labelled_credits:
+        credits, source = max(labelled_credits), "keyfacts"
+    if credits is not None and not single_module and any(a in award_rules.DEGREE_AWARDS for a in facts["awards"]):
+        # "Credits: 30" under each module of a degree page is a module's size; "the MSc is
+        # 180 credits" in the text is the award's total, which the contract asks for.
+        stated = levels.credit_values(text, skip_module_sizes=True)
+        if stated and max(stated) > credits:
+            credits, source = max(stated), "text"
     if credits is None and course and course.credits:
         numbers = [int(float(n)) for n in re.findall(r"\d+(?:\.\d+)?", course.credits)]
         if numbers:
@@ -469,7 +487,8 @@ def _fees(facts: dict, course, keyfacts: KeyFacts, main_text: str) -> None:
     # Free means the learner pays nothing: a page that states a fee is not free
     # even if it also mentions funded places.
     charged = any(a["amount"] > 0 for a in amounts)
-    free = not charged and (fees.is_free(fee_text) or bool(amounts))
+    free = not charged and (fees.is_free(fee_text) or bool(amounts)
+                            or any(fees.funder_pays_tuition(label, value) for label, value in keyfacts.labels.get("fees", [])))
     if not free and not amounts:
         free_sentences = [s.strip() for s in _SENTENCES.findall(main_text[:6000]) if fees.is_free(s)]
         if free_sentences:

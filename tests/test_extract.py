@@ -204,3 +204,55 @@ def test_huge_page_is_cut_not_fatal():
 def test_str_and_bytes_give_the_same_facts():
     url = "https://example.ac.uk/courses/msc-clinical-leadership"
     assert extract_course_facts(COURSE_PAGE, url) == extract_course_facts(COURSE_PAGE.encode("utf-8"), url)
+
+
+# Imitates a general "fees" page: a table of fee bands by award, no single course.
+GENERAL_FEES_PAGE = """<html><head><title>Taught postgraduate tuition fees 2026/27 | University of Testing</title></head><body>
+<main><h1>Taught postgraduate tuition fees 2026/27</h1>
+<p>Fees depend on the course you choose and whether you study full-time or part-time. Check each course page for details.</p>
+<table><tr><th>Award</th><th>UK</th><th>International</th></tr>
+<tr><td>MA</td><td>£9,900</td><td>£16,500</td></tr>
+<tr><td>MRes</td><td>£10,200</td><td>£18,000</td></tr>
+<tr><td>PgDip</td><td>£6,600</td><td>£11,000</td></tr>
+<tr><td>PgCert</td><td>£3,300</td><td>£5,500</td></tr></table></main></body></html>"""
+# Imitates a degree page whose module accordion gives each module's credits.
+DEGREE_WITH_MODULE_CREDITS = """<html><head><title>Public Health Practice MSc | University of Testing</title></head><body>
+<main><h1>Public Health Practice MSc</h1>
+<table><tr><th>Duration</th><td>1 year full-time</td></tr><tr><th>Fees</th><td>Home: £9,500</td></tr></table>
+<p>You study 180 credits at level 7, or leave with a PgDip after 120 credits.</p>
+<h2>Modules</h2><h3>Epidemiology</h3><p>Credits: 30</p><h3>Dissertation</h3><p>Credits: 60</p></main></body></html>"""
+# Imitates a MOOC-style short course: a facts list of bold labels without colons.
+FREE_SHORT_COURSE = """<html><head><title>Caring for People with Dementia - Online Course | Learnplace</title></head><body>
+<main><h1>Caring for People with Dementia</h1>
+<ul class="facts"><li><strong>Duration</strong> 4 weeks</li><li><strong>Price</strong> Free</li>
+<li><b>Start date</b> Any time</li></ul>
+<p>A free online course for carers and care workers on communication, wellbeing and safety at home.</p>
+<h2>What topics will you cover?</h2><ul><li>Understanding dementia</li><li>Communicating well</li></ul>
+<h2>Who is the course for?</h2><p>Anyone caring for a person with dementia. No experience is needed.</p></main></body></html>"""
+
+
+def test_general_fees_page_is_not_a_course():
+    facts = extract_course_facts(GENERAL_FEES_PAGE, "https://www.testing.ac.uk/study/postgraduate/fees")
+    assert facts["is_course"] is False and facts["page_kind"] != "course"
+
+
+def test_one_courses_fees_tab_stays_a_course():
+    page = GENERAL_FEES_PAGE.replace("Taught postgraduate tuition fees 2026/27 |", "Fees and funding | Leadership MA |")
+    page = page.replace("<main>", "<main><table><tr><th>Duration</th><td>1 year</td></tr><tr><th>Start date</th><td>September 2026</td></tr></table>")
+    facts = extract_course_facts(page, "https://www.testing.ac.uk/courses/leadership-ma/fees")
+    assert facts["page_kind"] == "course"
+
+
+def test_award_total_beats_a_modules_labelled_credits():
+    facts = extract_course_facts(DEGREE_WITH_MODULE_CREDITS, "https://www.testing.ac.uk/courses/public-health-practice-msc")
+    assert facts["credits"] == 180
+
+
+def test_short_course_with_colonless_labels():
+    facts = extract_course_facts(FREE_SHORT_COURSE, "https://www.learnplace.example/courses/dementia-care")
+    assert facts["is_course"] is True
+    assert facts["free"] is True
+    assert facts["start_dates"] == ["any time"]
+    assert facts["duration_months"]["full-time"] is not None
+    assert facts["topics"] == ["Understanding dementia", "Communicating well"]
+    assert facts["work_experience"] is False

@@ -3,8 +3,8 @@
 import pytest
 
 from crawler import pagetext
-from crawler.facts import awards, dates, durations, entry, fees, levels, modes, titles
-from crawler.facts.keyfacts import label_name
+from crawler.facts import awards, dates, durations, entry, fees, levels, modes, pagekind, titles
+from crawler.facts.keyfacts import label_name, read_keyfacts
 
 
 @pytest.mark.parametrize(
@@ -98,6 +98,11 @@ def test_fheq_level_for_awards(found, expected):
         ("BSc (Hons) Health and Social Care Practice (Top-up)", "Health and Social Care Practice"),
         ("Evidence Based Practice (CPD module)", "Evidence Based Practice"),
         ("Doctorate in Health Science (DHSc)", "Health Science"),
+        # a bracketed level is kept as fheq_level, not in the title
+        ("Advanced Clinical Practitioner Degree Apprenticeship (Level 7)", "Advanced Clinical Practitioner Degree Apprenticeship"),
+        ("Clinical Education (FHEQ Level 6/7)", "Clinical Education"),
+        ("Advanced Practice [Level 7] MSc", "Advanced Practice"),
+        ("Nursing Associate - Level 5", "Nursing Associate"),
         # awards inside the name stay; a lone award stays as the name
         ("Executive MBA (Health and Care)", "Executive MBA (Health and Care)"),
         ("Senior Leader Degree Apprenticeship with MSc Healthcare Leadership",
@@ -111,6 +116,9 @@ def test_fheq_level_for_awards(found, expected):
          "Innovation for Excellence - Leading Service Improvement"),
         ("Andragogy for Clinical Educators", "Andragogy for Clinical Educators"),
         ("Writing a Bulletin", "Writing a Bulletin"),
+        # near misses: a level that is part of the qualification's name, or the word level
+        ("Level 3 Diploma in Health and Social Care", "Level 3 Diploma in Health and Social Care"),
+        ("Raising the Level of Care", "Raising the Level of Care"),
     ],
 )
 def test_clean_title(title, expected):
@@ -224,10 +232,23 @@ def test_parse_fee_amounts(text, expected):
         ("Tuition fees are fully funded.", True),
         ("The fellowship covers your salary, PhD tuition fees and research costs.", True),
         ("a free online course", True),
+        ("Tuition fees at the home rate are paid by the fellowship.", True),
+        ("Your course fees are covered by your employer.", True),
+        ("Your fees are covered.", True),
+        ("The fellowship is fully funded.", True),
+        ("a fully funded studentship", True),
+        ("free for everyone working in health and care", True),
+        ("Free for staff of partner trusts", True),
         # near misses
         ("Please feel free to contact us", False),
         ("a tax-free stipend", False),
         ("free parking on campus", False),
+        ("Free Wi-Fi for all students", False),
+        ("free parking for visitors", False),
+        ("Fees are paid by the student in two instalments", False),
+        ("Fees are paid annually in advance", False),
+        ("fully funded places may be available for some applicants", False),
+        ("free for 30 days, then £12 a month", False),
         ("Fees: £9,250", False),
     ],
 )
@@ -421,9 +442,17 @@ def test_module_sizes_can_be_skipped():
         ("14-16 April 2026", ["14 April 2026"]),
         ("1st February 2027", ["1 February 2027"]),
         ("Start anytime", ["any time"]),
+        # a range gives only its start; a year written once at the end belongs to both
+        ("March 4 - August 19, 2027", ["4 March 2027"]),
+        ("October 5, 2026", ["5 October 2026"]),
+        ("September 2026 to June 2027", ["September 2026"]),
+        ("January 12 – March 30, 2027", ["12 January 2027"]),
+        ("September 2026 or January 2027", ["September 2026", "January 2027"]),
         # near misses
         ("You may start when ready", []),
         ("2026/27 entry", []),
+        ("September 12 credits", ["September"]),
+        ("Starts January 2027 - limited places", ["January 2027"]),
     ],
 )
 def test_start_dates_in(value, expected):
@@ -452,12 +481,26 @@ def test_start_dates_in_text_ignores_deadlines():
         ("What you'll study", "topics"),
         ("How long it takes", "duration"),
         ("How long it will take", "duration"),
+        ("Modes and duration", "duration"),
+        ("Mode and duration", "duration"),
+        ("Study mode and duration", "duration"),
+        ("Programme starts", "start"),
+        ("Course starts", "start"),
+        ("Start dates", "start"),
+        ("Who is the course for?", "entry"),
+        ("What topics will you cover?", "topics"),
+        ("What you will study", "topics"),
+        ("What will you learn?", "topics"),
         # near misses: content, not labels
         ("Duration of the project was longer than planned and the team", None),
         ("Contact us", None),
         ("Careers", None),
         ("How long it takes to hear back about your application", None),
         ("How long", "duration"),
+        ("Who is the course leader?", None),
+        ("What topics interest you most in nursing today and why", None),
+        ("Modes of transport and parking", None),
+        ("The course starts with a welcome week in which you meet", None),
     ],
 )
 def test_label_name(label, expected):
@@ -515,3 +558,81 @@ def test_credit_values_guard(text, expected):
 )
 def test_stated_fheq_level_on_lowered_text(text, expected):
     assert levels.stated_fheq_level(text) == expected
+
+
+def _keyfacts_of(html):
+    root = pagetext.parse_html(html)
+    pagetext.clean_tree(root)
+    pagetext.mark_blocks(root)
+    body = root.find("body")
+    return read_keyfacts(body, pagetext.element_text(body))
+
+
+@pytest.mark.parametrize(
+    "html, name, value",
+    [
+        # a bold or span label opening its block, the value after it, no colon
+        ("<ul><li><strong>Duration</strong> 3 weeks</li></ul>", "duration", "3 weeks"),
+        ("<ul><li><b>Start date</b> September 2026</li></ul>", "start", "September 2026"),
+        ('<p><span class="label">Mode and duration</span> 1 year full-time</p>', "duration", "1 year full-time"),
+        ('<li><span class="icon"></span><strong>Price</strong> Free</li>', "fees", "Free"),
+        ("<dd><b>Course starts</b> January and May</dd>", "start", "January and May"),
+        # the colon form keeps working
+        ("<p><strong>Duration:</strong> 2 years</p>", "duration", "2 years"),
+    ],
+)
+def test_inline_label_without_colon(html, name, value):
+    assert _keyfacts_of(f"<html><body><main>{html}</main></body></html>").values.get(name) == [value]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        # near misses: bold words inside prose, a long lead-in, a label that is not first in its block
+        "<p>The <strong>duration</strong> depends on how many modules you take.</p>",
+        "<p><strong>Format</strong> " + "matters a great deal in how people learn and remember, " * 4 + "so we vary it.</p>",
+        "<p>Read this first. <b>Start</b> here when you are ready</p>",
+        "<p><strong>Important</strong> 3 weeks notice is needed</p>",
+    ],
+)
+def test_inline_label_near_misses(html):
+    facts = _keyfacts_of(f"<html><body><main>{html}</main></body></html>")
+    assert not facts.values.get("duration") and not facts.values.get("modes") and not facts.values.get("start")
+
+
+@pytest.mark.parametrize(
+    "label, value, expected",
+    [
+        ("What the fellowship funds", "your salary\nPhD tuition fees at the home rate\nresearch costs", True),
+        ("What the award covers", "Course fees and travel", True),
+        ("Scholarship covers", "tuition fees in full", True),
+        # near misses: a fees label that is not a list of what a funder pays, or no fee in the list
+        ("Fees and funding", "Tuition fees: see our fees page", False),
+        ("What the fellowship funds", "your salary and research costs", False),
+        ("Funding", "PhD tuition fees at the home rate", False),
+    ],
+)
+def test_funder_pays_tuition(label, value, expected):
+    assert fees.funder_pays_tuition(label, value) is expected
+
+
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("Postgraduate fees and funding", True),
+        ("Postgraduate tuition fees 2026/27", True),
+        ("2026/27 tuition fees", True),
+        ("Tuition fees", True),
+        ("Fees for international students", True),
+        ("Scholarships and bursaries", True),
+        ("Course fees (2026 entry)", True),
+        # near misses: a course, a fellowship, a subject that contains a money word
+        ("Nursing MSc fees", False),
+        ("Doctoral Fellowship", False),
+        ("Health Economics and Costing", False),
+        ("Funding for nurses returning to practice", False),
+        ("", False),
+    ],
+)
+def test_is_fees_title(title, expected):
+    assert pagekind.is_fees_title(title) is expected

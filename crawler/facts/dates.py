@@ -9,9 +9,15 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
           r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 _DATE = re.compile(
-    rf"\b(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+)?(?P<month>{_MONTH})\b\.?(?:,?\s+(?P<year>20\d\d))?",
+    # US order first ("March 4, 2027"), so its day is not lost to the month-only reading.
+    rf"\b(?P<usmonth>{_MONTH})\b\.?\s+(?P<usday>\d{{1,2}})(?:st|nd|rd|th)?\b(?![,.]?\d|\s*(?:-|–)?\s*(?:credits?|months?|weeks?|years?|days?|hours?|hrs?|%))"
+    r"(?:,?\s+(?P<usyear>20\d\d))?"
+    rf"|\b(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+)?(?P<month>{_MONTH})\b\.?(?:,?\s+(?P<year>20\d\d))?",
     re.I,
 )
+# "March 4 - August 19, 2027", "September 2026 to June 2027": between the two dates of a
+# range; the second is when the course ends, not another start.
+_RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|to|until|till|through|thru)\s*$", re.I)
 _ANY_TIME = re.compile(r"\b(?:any\s*time|anytime|rolling|on[\s-]demand|self[\s-]paced|whenever|all\s+year|throughout\s+the\s+year|flexible\s+start)\b", re.I)
 _SENTENCE = re.compile(r"[^.\n]+")
 _START_WORD = re.compile(r"\b(?:starts?|starting|start\s+dates?|begins?|commenc\w+|intakes?|entry\s+points?|enrol\w*\s+in)\b", re.I)
@@ -32,15 +38,26 @@ def start_dates_in(value: str | None) -> list[str]:
     """Dates named in a start-date field, normalised to "[day] Month [year]", without repeats."""
     if not value:
         return []
-    dates: list[str] = []
+    found: list[list] = []  # [day, month, year] per date, in page order
     value = _DAY_RANGE.sub(r"\1", value)
+    previous_end = None
     for m in _DATE.finditer(value):
-        month = _month_name(m.group("month"))
+        token = m.group("usmonth") or m.group("month")
+        day, year = m.group("usday") or m.group("day"), m.group("usyear") or m.group("year")
+        month = _month_name(token)
         if month is None:
             continue
-        if m.group("month").islower() and not (m.group("day") or m.group("year")):
+        if token.islower() and not (day or year):
             continue  # "may", "march": verbs unless dated
-        parts = [m.group("day"), month, m.group("year")]
+        if previous_end is not None and found and _RANGE_JOIN.match(value[previous_end:m.start()]):
+            if found[-1][2] is None:
+                found[-1][2] = year  # "March 4 - August 19, 2027": the year is written once, at the end
+            previous_end = None  # "A - B - C" is not two ranges
+            continue
+        found.append([day, month, year])
+        previous_end = m.end()
+    dates: list[str] = []
+    for parts in found:
         date = " ".join(p for p in parts if p)
         if date not in dates:
             dates.append(date)

@@ -24,12 +24,22 @@ _NOT_A_FEE = re.compile(
     # "up to" ends the text before an amount: the £ belongs to the amount itself.
     r"deposit|discount|loan|earn|million|bn|m\b|up\s+to\s*$)", re.I)
 
+# "Fees are paid by the student", "fees are paid annually": the learner still pays.
+_LEARNER_PAYS = (r"\s+(?:by\s+(?:you|yourself|the\s+(?:student|learner|applicant|participant|delegate)|students|learners|card)\b"
+                 r"|annually|termly|monthly|yearly|upfront|up\s+front|in\s+(?:instalments|advance|two|three|full\s+(?:before|at|on|when))"
+                 r"|at\b|on\b|when\b|before\b|upon\b|each\b|per\b|every\b|via\b|online\b|directly\b)")
 _FREE = re.compile(
     r"\bfree\s+of\s+charge\b|\bno\s+(?:course\s+|tuition\s+)?(?:fee|fees|charge|cost)\b|\b(?:is|are|it's|course\s+is)\s+(?:completely\s+|entirely\s+)?free\b"
     r"|\bfree\s+(?:to\s+(?:access|join|register|enrol|take|attend|all|nhs)|online\s+course|course|module|for\s+(?:all|nhs|members|staff))\b"
-    r"|\bat\s+no\s+cost\b|\b(?:tuition\s+)?fees?\s+(?:are|is|will\s+be)\s+(?:fully\s+)?(?:funded|paid|covered|waived)\b"
+    r"|\bat\s+no\s+cost\b|\b(?:tuition\s+)?fees?\s+(?:are|is|will\s+be)\s+(?:fully\s+)?(?:funded|paid|covered|waived)\b(?!" + _LEARNER_PAYS + ")"
     r"|\b(?:covers?|pays?|funds?|includes?|including)\s+[\w\s,]{0,40}?\btuition\s+fees\b|\bcovers?\s+all\s+(?:programme|course|tuition|training)\s+(?:costs|fees)\b"
-    r"|^\s*free\s*$|\bcost:?\s+free\b|\bprice:?\s+free\b|\bfee:?\s+free\b|£0(?:\.00)?\b",
+    r"|^\s*free\s*$|\bcost:?\s+free\b|\bprice:?\s+free\b|\bfee:?\s+free\b|£0(?:\.00)?\b"
+    # "free for everyone working in health and care": free to a named audience.
+    r"|^\s*free\s+(?:of\s+charge\s+)?(?:for|to)\s+(?!\d)\w|\bfree\s+(?:for|to)\s+(?:everyone|everybody|anyone|all|those|people|learners|members|staff|students|professionals)\b"
+    # "Tuition fees at the home rate are paid by the fellowship": a funder, not the learner, pays.
+    r"|\bfees?\b(?:\s+[\w/-]+){0,6}?\s+(?:are|is|will\s+be)\s+(?:fully\s+|also\s+)?(?:paid|covered|met|funded)\s+(?:in\s+full\s+)?by\s+(?:the\s+|your\s+)?"
+    r"(?:fellowship|award|scheme|funder|sponsor|studentship|scholarship|programme|employer|trust|nhs|council|department|government)\b"
+    r"|\b(?:is|are)\s+fully[\s-]funded\b|\bfully[\s-]funded\s+(?:fellowships?|studentships?|programme|course|training\s+programme|opportunity)\b",
     re.I | re.M,
 )
 # "tax-free stipend", "feel free", "free parking" must not make a course free.
@@ -122,6 +132,20 @@ def parse_fee_amounts(text: str | None) -> list[dict]:
                 seen.add(key)
                 results.append({"amount": amount, "currency": key[1], "for": audience})
     return results
+
+
+# "What the fellowship funds", "What the award covers": a list of what a funder pays for.
+_FUNDED_ITEMS_LABEL = re.compile(
+    r"\bwhat\s+(?:the|this|your|our)\s+(?:award|fellowship|scholarship|studentship|funding|scheme|bursary|grant)\s+(?:covers|funds|pays(?:\s+for)?|includes)\b"
+    r"|\b(?:award|fellowship|scholarship|studentship|funding)\s+(?:covers|includes)\b",
+    re.I,
+)
+_TUITION_ITEM = re.compile(r"\b(?:tuition|course|programme|university|phd|degree)\s+fees?\b", re.I)
+
+
+def funder_pays_tuition(label: str | None, value: str | None) -> bool:
+    """True when a "What the fellowship funds" list names the tuition fees among what it pays for."""
+    return bool(label and value and _FUNDED_ITEMS_LABEL.search(label) and _TUITION_ITEM.search(value))
 
 
 def has_amount(text: str) -> bool:

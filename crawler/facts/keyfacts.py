@@ -15,20 +15,22 @@ from crawler.pagetext import element_text
 # trailing colon and icons removed). Order matters only for readability.
 _LABELS = {
     "duration": r"(?:course |programme |study |typical )?(?:duration|length)(?: of (?:the )?(?:course|programme|study|award))?(?: and (?:mode|attendance|study mode)s?)?(?: \(.*\))?"
-                r"|how long(?: is the course| does it take| will it take| it takes| it will take)?\??|time (?:to complete|commitment|required)|study (?:time|period)|length of (?:course|programme|study)",
+                r"|how long(?: is the course| does it take| will it take| it takes| it will take)?\??|time (?:to complete|commitment|required)|study (?:time|period)|length of (?:course|programme|study)"
+                r"|(?:study |attendance |delivery )?modes?(?: of study)? (?:and|&) (?:duration|length)",
     "modes": r"(?:study|delivery|attendance|learning|teaching|course) (?:mode|method|options?|format|type|pattern)s?|modes? of (?:study|delivery|attendance|learning)|delivery|attendance|format"
              r"|how (?:you'll|you will|to) (?:study|learn)|location|study options|ways to study|where you(?:'ll| will) study|mode",
     "fees": r"(?:tuition |course |programme |module |cpd )?(?:fees?|costs?|price|pricing)(?: and funding| & funding| \(.*\)| \d{4}.*| for .*| per module)?|fees and funding|funding|tuition"
             r"|how much (?:does it|will it|is it) cost\??|award value|what (?:the|this) (?:award|fellowship) (?:covers|funds|pays)|salary|stipend|financial support",
     "entry": r"(?:entry|admission|admissions|academic|application|applicant|course|programme|minimum) (?:requirements?|criteria)|entry(?: requirements?)?|requirements?|eligibility(?: criteria| requirements)?"
-             r"|who (?:is this (?:course|programme|module|fellowship) for|can apply|should apply|is it for|this (?:course|programme|module) is for)\??|prerequisites?|am i eligible\??|before you apply|what you need",
+             r"|who (?:is (?:this|the) (?:course|programme|program|module|fellowship|training) for|can apply|should apply|is it for|this (?:course|programme|module) is for)\??|prerequisites?|am i eligible\??|before you apply|what you need",
     "start": r"(?:course |next |programme |module )?start(?:ing)? (?:dates?|date\(s\)|month)|starts?|starting|next (?:start|intake|cohort)|intakes?|entry points?|(?:course |module |session )dates?|dates?|commenc(?:es|ing|ement)"
-             r"|when (?:can i|does it|do i|will i) start\??|enrolment dates?|start and end dates?",
+             r"|when (?:can i|does it|do i|will i) start\??|enrolment dates?|start and end dates?"
+             r"|(?:the )?(?:course|programme|program|module|fellowship|training) (?:starts?|begins?|commences?)",
     "awards": r"awards?(?: available| offered)?|qualifications?(?: awarded| available| offered)?|final (?:award|qualification)|exit awards?|interim awards?|course type|(?:type|kind) of (?:course|award|programme|qualification)"
               r"|programme type|degree(?: type| awarded)?|award type|qualification type",
     "level": r"(?:fheq |academic |study |credit |qualification |nqf |rqf |course |module )?level(?: of study)?|fheq(?: level)?|credit level",
     "credits": r"(?:total |module )?credits?(?: value| points| rating)?|cats(?: points| credits)?|credit points|ects(?: credits)?",
-    "topics": r"(?:course |programme |core |optional |compulsory |key |example |the |our )?modules?(?: overview| and structure| list| information| content)?|what you(?:'ll| will) (?:study|learn|cover)|course (?:content|structure|outline|modules|units)"
+    "topics": r"(?:course |programme |core |optional |compulsory |key |example |the |our )?modules?(?: overview| and structure| list| information| content)?|what you(?:'ll| will) (?:study|learn|cover)|what (?:topics |modules |subjects )?(?:will you|you(?:'ll| will)) (?:study|learn|cover)\??|course (?:content|structure|outline|modules|units)"
               r"|curriculum|programme (?:structure|content|modules)|syllabus|topics(?: covered)?|units?|structure|content|what'?s covered|what is covered|what (?:does it|will it|it) covers?|course topics|sessions|workshops|(?:the )?programme|course programme|agenda",
     "summary": r"overview|(?:course|programme|module|fellowship) (?:overview|summary|description)|about (?:the|this) (?:course|programme|module|fellowship|scheme)|introduction|summary|description|at a glance",
 }
@@ -41,6 +43,10 @@ MAX_VALUE_CHARS = 4000
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _LEAF_TAGS = frozenset({"dt", "th", "td", "summary", "button", "strong", "b", "span", "div", "p", "label", "li", "a", "h2", "h3", "h4", "h5", "h6", "em"})
 _INLINE = frozenset({"span", "i", "em", "strong", "b", "abbr", "sup", "sub", "small", "img", "svg", "br", "a"})
+# Blocks whose opening bold/span can label the rest of the block: a facts list item, a paragraph, a cell.
+_INLINE_LABEL_BLOCKS = frozenset({"li", "p", "div", "dd", "td"})
+# A bold lead-in longer than this is the start of a paragraph of prose, not a key-facts value.
+MAX_INLINE_VALUE_CHARS = 160
 _LINE_LABEL = re.compile(r"^(?P<label>[A-Za-z][A-Za-z &'’/()]{1,50}?)\s*(?::|\||–|—| - )\s*(?P<value>\S.*)$")
 
 
@@ -50,11 +56,15 @@ class KeyFacts:
 
     values: dict[str, list[str]] = field(default_factory=dict)
     elements: dict[str, list] = field(default_factory=dict)
+    # The label wording read before each value, for rules that hang on it ("What the fellowship funds").
+    labels: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
-    def add(self, name: str, value: str, elements=()) -> None:
+    def add(self, name: str, value: str, elements=(), label: str | None = None) -> None:
         value = value.strip()[:MAX_VALUE_CHARS]
         if not value:
             return
+        if label:
+            self.labels.setdefault(name, []).append((" ".join(label.split()), value))
         values = self.values.setdefault(name, [])
         if value not in values:
             values.append(value)
@@ -185,7 +195,12 @@ def read_keyfacts(root, body_text: str) -> KeyFacts:
         if el.tag not in _HEADINGS and el.tag not in ("dt", "th", "summary") and not _is_leaf(el):
             continue
         if el.tag in ("strong", "b", "span", "em", "label") and (el.tail or "").strip(" :\n"):
-            continue  # "<strong>Duration:</strong> 1 year" is read as a text line below
+            # "<strong>Duration:</strong> 1 year" is read as a text line below; without
+            # the colon ("<li><b>Start date</b> September 2026</li>") only the block shows the pair.
+            pair = _inline_label_pair(el)
+            if pair:
+                facts.add(*pair)
+            continue
         raw = el.text_content()
         if len(raw) > MAX_LABEL_CHARS * 3:
             continue
@@ -195,13 +210,36 @@ def read_keyfacts(root, body_text: str) -> KeyFacts:
         value_els = _value_elements(el, doc_ids)
         value = "\n".join(t for t in (element_text(v) for v in value_els) if t)
         if value and label_name(value) is None:
-            facts.add(name, value, value_els)
+            facts.add(name, value, value_els, label=raw)
     for line in body_text.splitlines():
         for segment_label, segment_value in _line_pairs(line):
             name = label_name(segment_label)
             if name and label_name(segment_value) is None:
                 facts.add(name, segment_value)
     return facts
+
+
+def _inline_label_pair(el) -> tuple[str, str] | None:
+    """(fact, value) of a bold/span label that opens its block, its value following in the same block."""
+    parent = el.getparent()
+    if parent is None or parent.tag not in _INLINE_LABEL_BLOCKS or (parent.text or "").strip():
+        return None
+    for sib in el.itersiblings(preceding=True):
+        if (sib.text_content() or "").strip() or (sib.tail or "").strip():
+            return None  # the label is not the first thing in the block
+    if not _is_leaf(parent):
+        return None
+    label = element_text(el)
+    name = label_name(label)
+    if name is None or name == "topics":
+        return None  # a module list never sits inline after its heading
+    block = element_text(parent)
+    if not block.startswith(label):
+        return None
+    value = block[len(label):].strip(" :–—-|\n")
+    if not value or len(value) > MAX_INLINE_VALUE_CHARS or label_name(value) is not None:
+        return None
+    return name, value
 
 
 def _line_pairs(line: str):

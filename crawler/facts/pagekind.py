@@ -51,6 +51,19 @@ _COURSE_WORD_TITLE = re.compile(r"\b(?:course|module|programme|program|fellowshi
 _ACADEMIC_TITLE = re.compile(r"^(?:dr\.?|prof(?:essor)?\.?|mr|mrs|ms|miss)\s+[A-Z]", re.I)
 _JOB_TITLE = re.compile(r"\b(?:senior\s+)?(?:lecturer|reader|professor\s+of|research\s+fellow|associate\s+professor|head\s+of\s+(?:school|department)|course\s+(?:director|leader)|programme\s+(?:director|lead))\b", re.I)
 
+# "Postgraduate tuition fees 2026/27", "Fees and funding", "Scholarships and bursaries": a page about
+# paying for study in general. Years are removed before matching.
+_FEE_WORD = r"(?:(?:tuition|course|programme)\s+)?(?:fees?|funding|costs?|finance|scholarships?|bursar(?:y|ies)|loans?|student\s+finance)"
+_FEES_TITLE = re.compile(
+    r"(?:(?:post|under)graduate|pg|ug|taught|research|international|home|uk|eu|students?'?|our|your|\d{4}(?:\s*[/–-]\s*\d{2,4})?)?\s*"
+    rf"{_FEE_WORD}(?:\s*(?:,|and|&)\s*{_FEE_WORD})*"
+    r"(?:\s+(?:for|in|at)\s+(?:(?:post|under)graduate|international|home|uk|eu)?\s*(?:students?|study|courses?|programmes?|applicants))?"
+    r"(?:\s*\(?\d{4}(?:\s*[/–-]\s*\d{2,4})?(?:\s+entry)?\)?)?",
+    re.I,
+)
+# A fees page naming this many different awards (MSc, MA, PgDip, PgCert...) covers many courses, not one.
+MIN_FEE_PAGE_AWARDS = 3
+
 # Score thresholds, set on the labelled pages: a course needs two kinds of
 # evidence (e.g. two key facts, or one key fact and an award in the title).
 MIN_COURSE_SCORE = 5
@@ -82,6 +95,13 @@ class PageSignals:
     text_head: str
     repeated_keyfacts: int = 0
     text_fact_count: int = 0
+    # Distinct awards the page names, counted only when its title is a fees title (else 0).
+    fee_page_awards: int = 0
+
+
+def is_fees_title(title: str | None) -> bool:
+    """True for a title about paying for study in general ("Postgraduate fees and funding"), not a course."""
+    return bool(title) and bool(_FEES_TITLE.fullmatch(" ".join(title.split()).strip(" :|-")))
 
 
 def score_page(signals: PageSignals) -> dict[str, int]:
@@ -126,6 +146,9 @@ def score_page(signals: PageSignals) -> dict[str, int]:
         scores["course"] += 2
     if _APPLY.search(signals.text_head):
         scores["course"] += 1
+    if signals.fee_page_awards >= MIN_FEE_PAGE_AWARDS and not signals.title_has_award and not signals.named_course_data:
+        # A general fees page: its fee table and award names are every course's, not its own.
+        scores["course"] = 0
     return scores
 
 

@@ -26,6 +26,12 @@ _DELIVERY = re.compile(
     r"|\s+(?:by\s+)?(?:distance\s+learning|online|part[\s-]?time)\s*$",
     re.I,
 )
+# "(Level 7)", "(FHEQ Level 6/7)", "- Level 7": the level goes to fheq_level, the title is the subject.
+_LEVEL_QUALIFIER = re.compile(
+    r"\s*[(\[]\s*(?:(?:fheq|rqf|nqf|scqf|academic|qcf)\s+)?levels?\s*\d{1,2}(?:\s*(?:/|-|–|or|and|&)\s*\d{1,2})?\s*[)\]]"
+    r"|\s+[-–—:]\s+(?:(?:fheq|rqf|academic)\s+)?level\s*\d{1,2}\s*$",
+    re.I,
+)
 # Words left dangling once award words are cut ("MSc in X" -> "in X"); whole words only,
 # so "Introduction" and "Innovation" keep their first letters.
 _JOINERS = re.compile(
@@ -61,6 +67,7 @@ def clean_title(title: str | None) -> str | None:
     text = _SPACES.sub(" ", title).strip()
     text = _ENTRY_YEAR.sub(" ", text)
     text = _DELIVERY.sub(" ", text)
+    text = _LEVEL_QUALIFIER.sub(" ", text)
     before_awards = _SPACES.sub(" ", text).strip()
     stripped = strip_award_words(before_awards)
     stripped = _EMPTY_BRACKETS.sub(" ", _SLASH_RUNS.sub(" / ", stripped))
