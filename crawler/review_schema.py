@@ -270,10 +270,14 @@ VIEWS = {
           FROM catalogue k""",
     "possibly_discontinued": f"""
         SELECT * FROM (
+            -- Only runs that crawled the course's site count as missing it (a run with
+            -- --only elsewhere says nothing); a course the crawl never found is not listed.
             SELECT s.*, (SELECT count(*) FROM runs r WHERE r.status = 'finished'
-                          AND r.id > coalesce(s.last_seen_run, 0)) AS runs_missed
+                          AND r.id > s.last_seen_run
+                          AND EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(r.sites) THEN r.sites END) j
+                                       WHERE j.value = s.site)) AS runs_missed
               FROM (
-                SELECT k.id, k.title, k.provider, k.category, k.origin,
+                SELECT k.id, k.title, k.provider, k.category, k.origin, coalesce(a.site, max(mc.site)) AS site,
                        -- A pair a maintainer confirmed is seen whenever its page is; a matcher
                        -- pair only when that run matched it again.
                        NULLIF(max(coalesce(max(CASE WHEN m.maintainer_decision = 'same' THEN mc.last_run
@@ -286,7 +290,7 @@ VIEWS = {
                   LEFT JOIN candidates mc ON mc.id = m.candidate_id
                   LEFT JOIN candidates a ON a.id = k.candidate_id
                  GROUP BY k.id) s)
-         WHERE runs_missed >= {DISCONTINUED_AFTER_RUNS}
+         WHERE last_seen_run IS NOT NULL AND runs_missed >= {DISCONTINUED_AFTER_RUNS}
          ORDER BY runs_missed DESC, provider, title""",
     "provider_counts": """
         WITH names AS (SELECT provider FROM candidates WHERE NULLIF(provider, '') IS NOT NULL

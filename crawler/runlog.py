@@ -6,10 +6,25 @@ import logging
 
 from scrapy import signals
 
-from crawler.alerts import facts_empty_share, previous_site_result, record_alerts, site_alerts
+from crawler.alerts import facts_empty_share, previous_site_result, record_alerts, run_alerts, site_alerts
+from crawler.changes import run_changes
 from crawler.storage import finish_run, open_db, record_site_result, start_run
+from crawler.summary import run_summary
 
 logger = logging.getLogger(__name__)
+
+
+def close_run(db, run_id: int) -> dict:
+    """Finish a run and return its morning summary (figures, changes, alerts, and whether it failed)."""
+    summary = run_summary(db, run_id)
+    summary["failed"] = not summary["sites"] or all(s["pages_fetched"] == 0 for s in summary["sites"].values())
+    status = "failed" if summary["failed"] else "finished"
+    # Finished first, so "not seen for N runs" counts this run too.
+    finish_run(db, run_id, status, summary)
+    summary["changes"] = run_changes(db, run_id)
+    summary["alerts"] = run_alerts(db, run_id)
+    finish_run(db, run_id, status, summary)
+    return summary
 
 
 def crawl_mode(settings) -> str:

@@ -148,6 +148,8 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     lambda db: db.executescript(INGESTED_PAGES),
     # Which process runs a run, so a new run marks only dead ones interrupted.
     lambda db: db.executescript("ALTER TABLE runs ADD COLUMN host TEXT; ALTER TABLE runs ADD COLUMN pid INTEGER;"),
+    # possibly_discontinued counts only runs that crawled the course's site.
+    migrate_review,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

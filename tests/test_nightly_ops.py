@@ -201,3 +201,23 @@ def test_on_a_terminal_crawlall_prints_progress_per_site_and_under_cron_it_is_qu
     assert under_cron.returncode == 0
     assert "INFO" not in under_cron.stderr
     assert "\nlsbu " in under_cron.stdout
+
+
+def test_an_accepted_course_gone_from_its_site_for_three_nights_is_flagged(night):
+    with LocalSite({}, validators=True) as site:
+        site.pages.update(build_site(site.origin))
+        assert night(site).returncode == 0
+        gone_url = f"{site.origin}/courses/{slug(SUBJECTS[0])}"
+        with sqlite3.connect(night.db_path) as conn:
+            (candidate_id,) = conn.execute("SELECT id FROM candidates WHERE canonical_url = ?", [gone_url]).fetchone()
+            conn.execute("INSERT INTO decisions (action, candidate_id, reviewer) VALUES ('accept', ?, 'ana')",
+                         [candidate_id])
+        # The provider takes the page down; its listing no longer links it.
+        del site.pages[f"/courses/{slug(SUBJECTS[0])}"]
+        site.pages["/courses/"] = html("<main><h1>Courses</h1><ul>" + "".join(
+            f'<li><a href="/courses/{slug(s)}">MSc {s}</a></li>' for s in SUBJECTS[1:]) + "</ul></main>")
+        outputs = [night(site).stdout for _ in range(3)]
+    # Not yet after two nights without it; flagged on the third.
+    assert "possibly discontinued): 0" in outputs[1]
+    assert "possibly discontinued): 1" in outputs[2]
+    assert f"Night University: {SUBJECTS[0]} (3 runs)" in outputs[2]

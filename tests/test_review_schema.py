@@ -1,5 +1,6 @@
 """The review rules in the database: decisions, undo, bad input, views and search."""
 
+import json
 import sqlite3
 import threading
 import time
@@ -226,12 +227,22 @@ def test_changed_since_last_run_names_the_changed_facts(rdb):
 
 
 def test_possibly_discontinued_lists_entries_unseen_for_several_runs(rdb):
+    def finished_run(sites):
+        rdb.execute("INSERT INTO runs (started_at, mode, sites, status) VALUES ('2026-03-02', 'live', ?, 'finished')",
+                    [json.dumps(sites)])
+
+    # t3-02 was matched (duplicate) at UWL in run 1. Runs that did not crawl UWL say nothing.
     for _ in range(3):
-        rdb.execute("INSERT INTO runs (started_at, mode, sites, status) VALUES ('2026-03-02', 'live', '[]', 'finished')")
-    # t3-02 was matched (duplicate) in run 1, then not seen in three finished runs.
+        finished_run(["kcl"])
+    assert rdb.execute("SELECT count(*) FROM possibly_discontinued WHERE id = 't3-02'").fetchone()[0] == 0
+    # Three runs that crawled UWL and did not see it: possibly discontinued.
+    for _ in range(3):
+        finished_run(["uwl", "kcl"])
     row = rdb.execute("SELECT id, runs_missed FROM possibly_discontinued WHERE id = 't3-02'").fetchone()
     assert row == ("t3-02", 3)
-    rdb.execute("UPDATE matches SET run_id = 4 WHERE catalogue_id = 't3-02'")
+    # A report course the crawl never found is not "discontinued": it was never seen.
+    assert rdb.execute("SELECT count(*) FROM possibly_discontinued WHERE id = 't3-01'").fetchone()[0] == 0
+    rdb.execute("UPDATE matches SET run_id = 7 WHERE catalogue_id = 't3-02'")
     assert rdb.execute("SELECT count(*) FROM possibly_discontinued WHERE id = 't3-02'").fetchone()[0] == 0
 
 

@@ -8,18 +8,16 @@ from datetime import date
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from crawler.alerts import run_alerts
 from crawler.archive import prune_archives
 from crawler.catalogue import load_catalogue
 from crawler.configfile import ConfigError
-from crawler.changes import run_changes
 from crawler.distributed import is_distributed
 from crawler.distributed.commands import run_worker
 from crawler.paths import project_path
 from crawler.registry import RegistryError, load_registry
-from crawler.runlog import crawl_mode
-from crawler.storage import close_stale_runs, finish_run, open_db, start_run
-from crawler.summary import format_summary, run_summary
+from crawler.runlog import close_run, crawl_mode
+from crawler.storage import close_stale_runs, open_db, start_run
+from crawler.summary import format_summary
 
 # Exit statuses a scheduler can act on (README: "Exit status").
 EXIT_OK = 0
@@ -101,11 +99,8 @@ class Command(ScrapyCommand):
         process.start()
 
         db = open_db(self.settings.get("DATABASE"))
-        summary = run_summary(db, run_id)
-        summary["changes"] = run_changes(db, run_id)
-        summary["alerts"] = run_alerts(db, run_id)
-        failed = not summary["sites"] or all(s["pages_fetched"] == 0 for s in summary["sites"].values())
-        finish_run(db, run_id, "failed" if failed else "finished", summary)
+        summary = close_run(db, run_id)
+        failed = summary["failed"]
         db.conn.close()
         if opts.archive:
             prune_archives(project_path(self.settings.get("ARCHIVE_DIR")), self.settings.getint("ARCHIVE_KEEP"))

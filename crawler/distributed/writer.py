@@ -19,18 +19,17 @@ import logging
 import time
 import uuid
 
-from crawler.alerts import facts_empty_share, previous_site_result, record_alerts, run_alerts, site_alerts
+from crawler.alerts import facts_empty_share, previous_site_result, record_alerts, site_alerts
 from crawler.analysis import Analysis
-from crawler.changes import run_changes
 from crawler.distributed import keys_for, redis_client
 from crawler.distributed.frontier import SiteFrontier
 from crawler.distributed.worker import decode_item
 from crawler.items import FetchedPage
 from crawler.pipelines import CoursePipeline
-from crawler.runlog import site_figures
+from crawler.runlog import close_run, site_figures
 from crawler.storage import INGESTED_PAGES as INGESTED_TABLE  # a migration too; kept for older databases
-from crawler.storage import add_candidate_urls, close_stale_runs, finish_run, open_db, record_site_result, start_run
-from crawler.summary import format_summary, run_summary
+from crawler.storage import add_candidate_urls, close_stale_runs, open_db, record_site_result, start_run
+from crawler.summary import format_summary
 
 logger = logging.getLogger(__name__)
 
@@ -326,15 +325,11 @@ class Writer:
         db = self.pipeline.db
         db.execute("UPDATE runs SET sites = ? WHERE id = ?", [json.dumps(self.registered_sites()), self.run_id])
         db.conn.commit()
-        summary = run_summary(db, self.run_id)
-        summary["changes"] = run_changes(db, self.run_id)
-        summary["alerts"] = run_alerts(db, self.run_id)
-        failed = not summary["sites"] or all(s["pages_fetched"] == 0 for s in summary["sites"].values())
-        finish_run(db, self.run_id, "failed" if failed else "finished", summary)
+        summary = close_run(db, self.run_id)
         db.conn.commit()
         self.out(format_summary(summary))
         self.out(self.throughput_line())
-        if failed:
+        if summary["failed"]:
             return EXIT_RUN_FAILED
         return EXIT_ALERTS if summary["alerts"] else EXIT_OK
 
