@@ -29,12 +29,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.sitegen import DEFAULT_CACHE_CONTROL, BenchSite, serve  # noqa: E402
+from bench.sitegen import DEFAULT_CACHE_CONTROL, BenchSite, serve, write_registry  # noqa: E402
 
 # Aims from issue 7.
 AIM_SPEED_RATIO = 0.7
@@ -139,13 +138,7 @@ def main(argv=None):
     bare = figures("bare Scrapy", json.loads(bare_out.read_text()), wall, rss)
 
     # 2 and 3. The full crawl, twice over the unchanged site, sharing one database and one HTTP cache.
-    sites_file = tmp / "sites.yaml"
-    sites_file.write_text(yaml.safe_dump({"sites": [{
-        "key": "bench_uni", "name": "Bench University", "region": "south", "kind": "university",
-        "home": f"{origin}/", "allowed_domains": ["127.0.0.1"], "sitemaps": [f"{origin}/sitemap.xml"],
-        "listings": [f"{origin}/courses/a-z"], "follow": ["/courses/"],
-        "max_pages": args.pages * 2 + 100, "max_depth": 10,
-    }]}))
+    sites_file = write_registry(tmp / "sites.yaml", origin, args.pages)
     full_settings = {**COMMON_SETTINGS, "SITES_FILE": sites_file, "HTTPCACHE_ENABLED": "1",
                      "HTTPCACHE_POLICY": "scrapy.extensions.httpcache.RFC2616Policy",
                      "HTTPCACHE_DIR": tmp / "httpcache", "ANALYSIS_PROCESSES": args.processes}

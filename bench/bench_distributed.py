@@ -41,12 +41,11 @@ import uuid
 from datetime import datetime
 from pathlib import Path
 
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.sitegen import BenchSite, serve  # noqa: E402
+from bench.sitegen import BenchSite, serve, write_registry  # noqa: E402
 
 COMMON_SETTINGS = {
     "DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "0", "CONCURRENT_REQUESTS": "16",
@@ -160,13 +159,7 @@ def main(argv=None):
     origin = f"http://127.0.0.1:{server.server_address[1]}"
     redis_server, redis_url = start_redis()
     print(f"Site: {len(site.pages)} pages at {origin}; Redis at {redis_url}; {os.cpu_count()} CPUs")
-    sites_file = tmp / "sites.yaml"
-    sites_file.write_text(yaml.safe_dump({"sites": [{
-        "key": "bench_uni", "name": "Bench University", "region": "south", "kind": "university",
-        "home": f"{origin}/", "allowed_domains": ["127.0.0.1"], "sitemaps": [f"{origin}/sitemap.xml"],
-        "listings": [f"{origin}/courses/a-z"], "follow": ["/courses/"],
-        "max_pages": args.pages * 2 + 100, "max_depth": 10,
-    }]}))
+    sites_file = write_registry(tmp / "sites.yaml", origin, args.pages)
     settings = {**COMMON_SETTINGS, "SITES_FILE": sites_file}
     try:
         results = [single_process(tmp, settings), single_process(tmp, settings, fetch_only=True)]

@@ -19,6 +19,8 @@ import threading
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import yaml
+
 PAGE_SIZE = 50  # courses per A-Z page
 # What "unchanged" pages say about caching; max-age=0 makes a client revalidate each night.
 DEFAULT_CACHE_CONTROL = "max-age=0"
@@ -143,6 +145,17 @@ class BenchServer(ThreadingHTTPServer):
 
     def handle_error(self, request, client_address):
         pass  # a crawler closing a keep-alive connection is not news
+
+
+def write_registry(path, origin: str, pages: int):
+    """A one-site registry (key bench_uni) for the generated site; caps set high enough to crawl it all."""
+    path.write_text(yaml.safe_dump({"sites": [{
+        "key": "bench_uni", "name": "Bench University", "region": "south", "kind": "university",
+        "home": f"{origin}/", "allowed_domains": ["127.0.0.1"], "sitemaps": [f"{origin}/sitemap.xml"],
+        "listings": [f"{origin}/courses/a-z"], "follow": ["/courses/"],
+        "max_pages": pages * 2 + 100, "max_depth": 10,
+    }]}))
+    return path
 
 
 def serve(site: BenchSite, cache_control: str = DEFAULT_CACHE_CONTROL, host: str = "127.0.0.1"):

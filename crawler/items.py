@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass
@@ -19,3 +21,8 @@ class FetchedPage:
     canonical_url: str = ""
     archive_record: str | None = None
     depth: int = 0
+
+    @cached_property
+    def content_hash(self) -> str:
+        """SHA-256 of the body, computed once: the unchanged-page check and the pages row both need it."""
+        return hashlib.sha256(self.body).hexdigest()

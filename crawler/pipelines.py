@@ -15,39 +15,32 @@ from crawler.normalise import awards_relation, canonical_awards, normalise_title
 from crawler.registry import load_registry
 from crawler.runlog import run_id_for
 from crawler.storage import (
-    add_candidate_urls, catalogue_rows, content_hash, mark_page_seen, forbidden_pairs, open_db, record_match, record_page, upsert_candidate,
+    add_candidate_urls, catalogue_rows, mark_page_seen, forbidden_pairs, open_db, record_match, record_page, upsert_candidate,
 )
 from crawler.terms import load_terms
 
 logger = logging.getLogger(__name__)
 
 IN_SCOPE = ("core", "related")
+# Candidate columns that each hold one extracted fact under the same name.
+FACT_COLUMNS = ("title", "awards", "fheq_level", "credits", "modes", "duration", "fees", "entry_requirements",
+                "requires_registration", "regulators", "topics", "start_dates")
 
 
 def candidate_row(analysis: Analysis, canonical_url: str, urls: list[str]) -> dict:
     """The candidates-table row for one course page."""
     facts, site, match, verdict = analysis.facts, analysis.site, analysis.match, analysis.verdict
-    months = facts.get("duration_months") or {}
+    # The facts as `explain` shows them (lists never None), so the two never disagree.
+    shown = analysis.as_explain_json()
     return {
         "canonical_url": canonical_url,
         "urls": urls,
         "site": site.key,
         "provider": site.name,
         "region": site.region,
-        "title": facts.get("title"),
-        "awards": facts.get("awards") or [],
-        "fheq_level": facts.get("fheq_level"),
-        "credits": facts.get("credits"),
-        "modes": facts.get("modes") or [],
-        "duration": facts.get("duration"),
-        "months_full_time": months.get("full-time"),
-        "months_part_time": months.get("part-time"),
-        "fees": facts.get("fees"),
-        "entry_requirements": facts.get("entry_requirements"),
-        "requires_registration": facts.get("requires_registration"),
-        "regulators": facts.get("regulators") or [],
-        "topics": facts.get("topics") or [],
-        "start_dates": facts.get("start_dates") or [],
+        **{column: shown[column] for column in FACT_COLUMNS},
+        "months_full_time": shown["duration_months"].get("full-time"),
+        "months_part_time": shown["duration_months"].get("part-time"),
         "summary": facts.get("summary"),
         "search_terms": analysis.search_terms,
         "facts": {k: v for k, v in facts.items() if k != "text"},
@@ -202,7 +195,7 @@ class CoursePipeline:
     def skip_if_unchanged(self, page: FetchedPage) -> dict | None:
         if self.reextract:
             return None
-        if not self.unchanged_since_last_seen(page.url, content_hash(page.body), page.fetched_at):
+        if not self.unchanged_since_last_seen(page.url, page.content_hash, page.fetched_at):
             return None
         self.stats.inc_value("pages/unchanged")
         return {"url": page.url, "site": page.site, "unchanged": True}
@@ -213,7 +206,7 @@ class CoursePipeline:
         facts = analysis.facts
         page_row = {
             "url": page.url, "site": site.key, "run_id": self.run_id, "fetched_at": page.fetched_at,
-            "status": page.status, "content_type": page.content_type, "content_hash": content_hash(page.body),
+            "status": page.status, "content_type": page.content_type, "content_hash": page.content_hash,
             "archive_record": page.archive_record, "page_kind": facts.get("page_kind"),
             "is_course": 1 if analysis.is_course else 0,
             "error": "; ".join(facts.get("errors") or []) or None,

@@ -203,10 +203,6 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", [str(version)])
 
 
-def content_hash(body: bytes) -> str:
-    return hashlib.sha256(body).hexdigest()
-
-
 def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
