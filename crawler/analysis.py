@@ -26,6 +26,11 @@ class Analysis:
     def is_course(self) -> bool:
         return bool(self.facts.get("is_course"))
 
+    @property
+    def is_candidate(self) -> bool:
+        """Stored as a candidate: a course page (sure, or unsure of its type with in-scope evidence)."""
+        return self.is_course
+
     def as_explain_json(self) -> dict:
         facts = self.facts
         return {
