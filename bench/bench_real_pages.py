@@ -56,8 +56,8 @@ def main(argv=None) -> int:
     header = (f"{'':<22}{'pages':>5} {'crsR':>5} {'sure':>5} {'rejN':>5} {'scP':>5} {'scR':>5} {'scF1':>5} {'c/r':>5}  "
               + " ".join(f"{n[:5]:>5}" for n in realpages.FACTS))
     print(f"Development pages: {len(pages)} ({path}), each plain and noisy")
-    print("crsR: course pages kept as candidates (sure or unsure type); sure: of them typed course for sure;")
-    print("rejN: non-course pages kept out; scP/scR/scF1: in scope (core+related); c/r: core/related agreement;")
+    print("crsR: course pages typed course (sure or unsure); sure: typed course for sure; rejN: other pages not typed course;")
+    print("scP/scR/scF1: in-scope candidates against core+related labels; c/r: core/related agreement;")
     print("award..fees: recall of each labelled fact on course pages")
     print(header)
     print(_row("all", judged))

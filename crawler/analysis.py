@@ -13,6 +13,8 @@ from crawler.terms import SearchTerms
 
 logger = logging.getLogger(__name__)
 
+IN_SCOPE = ("core", "related")
+
 @dataclass
 class Analysis:
     url: str
@@ -27,9 +29,28 @@ class Analysis:
         return bool(self.facts.get("is_course"))
 
     @property
+    def type_sure(self) -> bool:
+        return bool(self.facts.get("page_kind_sure", True))
+
+    @property
     def is_candidate(self) -> bool:
-        """Stored as a candidate: a course page (sure, or unsure of its type with in-scope evidence)."""
-        return self.is_course
+        """Stored as a candidate: a course page typed for sure, or one unsure of its type
+        that the scope rules keep (an unsure page out of scope is dropped, with its reasons, in `pages`)."""
+        if not self.is_course:
+            return False
+        return self.type_sure or self.verdict.get("category") in IN_SCOPE
+
+    def judgement(self) -> str:
+        """Why the page is, or is not, a candidate, in words a maintainer auditing the crawl reads."""
+        kind = self.facts.get("page_kind") or "other"
+        sure = "sure" if self.type_sure else "unsure"
+        category = self.verdict.get("category")
+        if self.is_candidate:
+            return f"candidate: {kind} page ({sure} of its type), {category}"
+        if self.is_course:
+            reason = (self.verdict.get("reasons") or [{}])[0]
+            return f"dropped: unsure it is a course page, and out of scope ({reason.get('rule')}: {reason.get('phrase')})"
+        return f"dropped: typed {kind} ({sure})"
 
     def as_explain_json(self) -> dict:
         facts = self.facts
@@ -39,6 +60,10 @@ class Analysis:
             "provider": self.site.name if self.site else None,
             "is_course": self.is_course,
             "page_kind": facts.get("page_kind"),
+            "page_kind_sure": self.type_sure,
+            "page_kind_evidence": facts.get("page_kind_evidence") or [],
+            "is_candidate": self.is_candidate,
+            "judgement": self.judgement(),
             "awards": facts.get("awards") or [],
             "fheq_level": facts.get("fheq_level"),
             "credits": facts.get("credits"),

@@ -11,8 +11,9 @@ WATCHED_FACTS = ("title", "awards", "fheq_level", "duration", "duration_months",
 
 def new_candidates(db, run_id: int) -> list[dict]:
     return list(db.query(
-        """SELECT id, site, title, scope_category, canonical_url FROM candidates
-           WHERE first_run = ? AND scope_category IN ('core', 'related') ORDER BY site, title""",
+        """SELECT id, site, title, scope_category, canonical_url, page_type_sure FROM candidates
+           WHERE first_run = ? AND scope_category IN ('core', 'related')
+           ORDER BY page_type_sure DESC, site, title""",
         [run_id]))
 
 

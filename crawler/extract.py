@@ -21,7 +21,7 @@ FACT_KEYS = (
     "url", "title", "is_course", "page_kind", "awards", "fheq_level", "credits", "modes", "duration",
     "duration_months", "fees", "fee_amounts", "free", "stipend", "entry_requirements", "degree_class",
     "work_experience", "requires_registration", "regulators", "topics", "start_dates", "summary", "text",
-    "sources", "errors",
+    "sources", "errors", "page_kind_sure", "page_kind_evidence",
 )
 # Facts whose absence on a course page is reported in ``errors``.
 REPORTED_FACTS = ("title", "awards", "fheq_level", "credits", "modes", "duration", "fees",
@@ -85,7 +85,7 @@ def _sentences_with(pattern: re.Pattern, guards: tuple[str, ...], text: str) -> 
 def empty_facts(url: str) -> dict:
     """The facts dict with every key present and nothing known."""
     facts = dict.fromkeys(FACT_KEYS)
-    facts.update(url=url, is_course=False, page_kind="other", awards=[], modes=[], fee_amounts=[], free=False,
+    facts.update(url=url, is_course=False, page_kind="other", page_kind_sure=True, page_kind_evidence=[], awards=[], modes=[], fee_amounts=[], free=False,
                  stipend=False, requires_registration=False, regulators=[], topics=[], start_dates=[],
                  duration_months={"full-time": None, "part-time": None}, sources={}, errors=[])
     return facts
@@ -203,7 +203,10 @@ def _extract(html, url: str, encoding: str | None, facts: dict) -> None:
         repeated_keyfacts=max((len(keyfacts.values.get(n, [])) for n in ("duration", "start")), default=0),
         fee_page_awards=_fee_page_awards(h1_text or titles.page_name_from_title_tag(meta.get("title", "")), meta.get("title"), main_text),
     )
-    facts["page_kind"] = pagekind.page_kind(signals)
+    judged = pagekind.judge_page(signals)
+    facts["page_kind"] = judged.kind
+    facts["page_kind_sure"] = judged.sure
+    facts["page_kind_evidence"] = list(judged.evidence)
     facts["is_course"] = facts["page_kind"] == "course"
     if not facts["is_course"] and facts["awards"] == ["short course"] and sources.get("awards") == "inferred":
         facts["awards"] = []

@@ -51,6 +51,7 @@ def candidate_row(analysis: Analysis, canonical_url: str, urls: list[str]) -> di
         "match_catalogue_id": match["catalogue_id"] if match else None,
         "match_score": match["score"] if match else None,
         "match_decision": match["decision"] if match else "new",
+        "page_type_sure": 1 if analysis.type_sure else 0,
     }
 
 
@@ -210,12 +211,18 @@ class CoursePipeline:
             "archive_record": page.archive_record, "page_kind": facts.get("page_kind"),
             "is_course": 1 if analysis.is_course else 0,
             "error": "; ".join(facts.get("errors") or []) or None,
+            "page_kind_sure": 1 if analysis.type_sure else 0,
+            "kind_evidence": json.dumps(facts.get("page_kind_evidence") or [], ensure_ascii=False),
+            "scope_category": analysis.verdict.get("category") if analysis.is_course else None,
+            "judgement": analysis.judgement(),
         }
-        summary = {"url": page.url, "site": site.key, "is_course": analysis.is_course,
+        summary = {"url": page.url, "site": site.key, "is_course": analysis.is_candidate,
                    "title": facts.get("title"), "scope": None, "candidate_id": None}
+        if analysis.is_course and not analysis.type_sure:
+            self.stats.inc_value("courses/unsure_type" if analysis.is_candidate else "pages/dropped_unsure_type")
         # One transaction per page: a killed crawl leaves whole pages or none.
         with self.db.atomic():
-            if analysis.is_course:
+            if analysis.is_candidate:
                 category = analysis.verdict["category"]
                 self.count_course(category, matched=bool(analysis.match and analysis.match["decision"] == "duplicate"))
                 same_course = self.courses_by_title.same_course(site.key, canonical, facts)

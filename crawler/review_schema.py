@@ -225,13 +225,26 @@ VIEWS = {
                   FROM json_each(CASE WHEN json_valid(c.scope_reasons) THEN c.scope_reasons END) r) AS scope_reasons,
                {_list_text('c.awards')} AS awards, {_list_text('c.modes')} AS modes, c.duration, c.fees,
                c.match_catalogue_id, round(c.match_score, 1) AS match_score, c.match_decision,
+               CASE WHEN c.page_type_sure THEN 'sure' ELSE 'unsure' END AS page_type,
                c.first_seen, c.last_seen, c.canonical_url
           FROM candidates c
          WHERE c.review_status = 'pending' AND c.scope_category IN ('core', 'related')
            -- A matcher duplicate is already linked to its catalogue entry: a maintainer only
            -- sees what may be new (issue 5). likely_duplicates still lists it for a check.
            AND coalesce(c.match_decision, 'new') != 'duplicate'
-         ORDER BY c.first_seen DESC, c.id DESC""",
+         -- Pages the crawl was unsure are courses come after the sure ones (issue 12).
+         ORDER BY c.page_type_sure DESC, c.first_seen DESC, c.id DESC""",
+    # Every page judged and not kept as a candidate, with its type, the evidence for it and why
+    # it was dropped, so a maintainer can audit what the crawl threw away (issue 12).
+    "dropped_pages": """
+        SELECT p.url, p.site, p.run_id, p.fetched_at, p.page_kind,
+               CASE WHEN p.page_kind_sure THEN 'sure' WHEN p.page_kind_sure IS NULL THEN NULL ELSE 'unsure' END AS page_kind_certainty,
+               p.scope_category, p.judgement,
+               (SELECT group_concat(value, '; ') FROM json_each(CASE WHEN json_valid(p.kind_evidence) THEN p.kind_evidence END)) AS kind_evidence,
+               p.status, p.error
+          FROM pages p
+         WHERE p.candidate_id IS NULL
+         ORDER BY p.page_kind_sure, p.site, p.url""",
     # The candidate and up to three of its best undecided catalogue entries, side by side.
     "likely_duplicates": """
         SELECT * FROM (

@@ -135,6 +135,14 @@ CREATE TABLE IF NOT EXISTS ingested_pages (
     run_id INTEGER NOT NULL, url TEXT NOT NULL, ingested_at TEXT NOT NULL, PRIMARY KEY (run_id, url));
 """
 
+PAGE_JUDGEMENTS = """
+ALTER TABLE candidates ADD COLUMN page_type_sure INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE pages ADD COLUMN page_kind_sure INTEGER;
+ALTER TABLE pages ADD COLUMN kind_evidence TEXT;   -- JSON list: "+2 course: address /courses/", ...
+ALTER TABLE pages ADD COLUMN scope_category TEXT;  -- core | related | out, for every page judged
+ALTER TABLE pages ADD COLUMN judgement TEXT;       -- why the page is, or is not, a candidate
+"""
+
 # Each migration takes the schema from version N-1 to N; append, never edit.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     lambda db: db.executescript(SCHEMA_V1),
@@ -150,6 +158,10 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     lambda db: db.executescript("ALTER TABLE runs ADD COLUMN host TEXT; ALTER TABLE runs ADD COLUMN pid INTEGER;"),
     # possibly_discontinued counts only runs that crawled the course's site.
     migrate_review,
+    # Page types can be unsure (issue 12): unsure candidates rank last; every page keeps its
+    # type, the evidence for it and the scope verdict, so a dropped page can be audited.
+    lambda db: db.executescript(PAGE_JUDGEMENTS),
+    migrate_review,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -159,7 +171,7 @@ CRAWL_COLUMNS = (
     "months_full_time", "months_part_time", "fees", "entry_requirements", "requires_registration",
     "regulators", "topics", "start_dates", "summary", "search_terms", "facts", "facts_hash",
     "scope_category", "scope_score", "scope_reasons", "match_catalogue_id", "match_score",
-    "match_decision", "last_run", "last_seen", "text",
+    "match_decision", "last_run", "last_seen", "text", "page_type_sure",
 )
 
 
@@ -268,16 +280,21 @@ def record_site_result(db, run_id: int, site: str, figures: dict, stats: dict) -
 def record_page(db, page: dict) -> None:
     db.execute(
         """INSERT INTO pages (url, site, run_id, fetched_at, status, content_type, content_hash,
-                              archive_record, page_kind, is_course, candidate_id, error)
+                              archive_record, page_kind, is_course, candidate_id, error,
+                              page_kind_sure, kind_evidence, scope_category, judgement)
            VALUES (:url, :site, :run_id, :fetched_at, :status, :content_type, :content_hash,
-                   :archive_record, :page_kind, :is_course, :candidate_id, :error)
+                   :archive_record, :page_kind, :is_course, :candidate_id, :error,
+                   :page_kind_sure, :kind_evidence, :scope_category, :judgement)
            ON CONFLICT(url) DO UPDATE SET
              site = excluded.site, run_id = excluded.run_id, fetched_at = excluded.fetched_at,
              status = excluded.status, content_type = excluded.content_type,
              content_hash = excluded.content_hash, archive_record = excluded.archive_record,
              page_kind = excluded.page_kind, is_course = excluded.is_course,
-             candidate_id = excluded.candidate_id, error = excluded.error""",
-        {"candidate_id": None, "error": None, "archive_record": None, **page},
+             candidate_id = excluded.candidate_id, error = excluded.error,
+             page_kind_sure = excluded.page_kind_sure, kind_evidence = excluded.kind_evidence,
+             scope_category = excluded.scope_category, judgement = excluded.judgement""",
+        {"candidate_id": None, "error": None, "archive_record": None, "page_kind_sure": None,
+         "kind_evidence": None, "scope_category": None, "judgement": None, **page},
     )
 
 
@@ -294,6 +311,8 @@ def upsert_candidate(db, row: dict, run_id: int | None, seen_at: str | None = No
         hashlib.sha256(values["facts"].encode()).hexdigest() if values["facts"] else None
     )
     values.update(last_run=run_id, last_seen=seen_at)
+    if values["page_type_sure"] is None:
+        values["page_type_sure"] = 1  # rows from before page types could be unsure
     urls = list(dict.fromkeys(row.get("urls") or [row["canonical_url"]]))
     columns = ", ".join(CRAWL_COLUMNS)
     placeholders = ", ".join(f":{c}" for c in CRAWL_COLUMNS)

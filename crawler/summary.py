@@ -60,8 +60,10 @@ def format_changes(changes: dict) -> list[str]:
     if not (new or changed or gone) and not changes:
         return lines
     lines.append("")
-    lines.append(f"New candidates in scope: {len(new)}")
-    lines.extend(f"  {c['site']}: {c['title']} ({c['scope_category']})" for c in new[:MAX_LISTED])
+    unsure = sum(1 for c in new if not c.get("page_type_sure", 1))
+    lines.append(f"New candidates in scope: {len(new)}, of which unsure of their page type: {unsure}")
+    lines.extend(f"  {c['site']}: {c['title']} ({c['scope_category']}"
+                 + ("" if c.get("page_type_sure", 1) else ", unsure it is a course page") + ")" for c in new[:MAX_LISTED])
     lines.append(f"Courses whose facts changed: {len(changed)}")
     for change in changed[:MAX_LISTED]:
         fields = ", ".join(change["changes"])

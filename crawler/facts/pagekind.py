@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-PAGE_KINDS = ("course", "listing", "news", "profile", "research", "event", "search", "other")
+from crawler.facts import pagecues
+
+PAGE_KINDS = ("course", "listing", "news", "profile", "research", "event", "search", "faq", "job", "other")
 
 _URL_CUES = {
     "news": re.compile(r"/(?:news|blogs?|press(?:-releases?)?|stories|features|media-centre|newsroom|latest-news)(?:/|$)", re.I),
@@ -14,8 +16,17 @@ _URL_CUES = {
     "research": re.compile(r"/(?:research(?!-degrees?|-programmes?|-courses?|-fellowships?)|projects?|research-projects)(?:/|$)", re.I),
     "event": re.compile(r"/(?:events?|whats-on|what-s-on|calendar|webinars?|conferences?)(?:/|$)", re.I),
     "search": re.compile(r"/search(?:/|$|\?|-results)|[?&](?:q|query|search|keywords?|s|term)=", re.I),
+    "faq": re.compile(r"/(?:faqs?|frequently-asked-questions)(?:/|$|\.|-)|[/-]faqs?(?:/|$|\.)", re.I),
+    "job": re.compile(r"/(?:jobs?|vacanc(?:y|ies)|careers/vacancies)(?:/|$)|job-(?:title|description)", re.I),
     "listing": re.compile(r"/(?:a-z|az|a-to-z|course-finder|course-search|all-courses|browse)(?:/|$|\?)|/(?:courses|programmes|study|postgraduate|undergraduate|short-courses|cpd|modules)/?(?:\?.*)?$", re.I),
-    "course": re.compile(r"/(?:courses?|study|programmes?|programs?|postgraduate|undergraduate|taught|cpd|short-courses?|modules?|learning|training|fellowships?|funding|opportunities|education|elearning)/[^?#]+", re.I),
+    # A path naming a course, module, programme or training anywhere ("/pgt-courses/", "/InPersonTraining/",
+    # "/msc-nursing"), a catalogue's parts ("/units/FMHU5007", "/catalog/"), a course id in the query.
+    "course": re.compile(
+        r"/(?:study|postgraduate|undergraduate|taught|cpd|funding|opportunities|education|catalog(?:ue)?s?|units?|outlines?|degrees?|masters"
+        r"|academy|specs|progspecs)/[^?#]+"
+        r"|/[^/?#]*(?:course|programme|program|module|training|learning|fellowship|apprenticeship|internship|msc|pgcert|pgdip|certificate)[^/?#]*(?:/|$|\?)"
+        r"|[?&](?:course|module|programme|programmecode|poid)=",
+        re.I),
 }
 _SCHEMA_KIND = {
     "NewsArticle": "news", "BlogPosting": "news", "Article": "news", "ReportageNewsArticle": "news", "PressRelease": "news",
@@ -64,16 +75,26 @@ _FEES_TITLE = re.compile(
 # A fees page naming this many different awards (MSc, MA, PgDip, PgCert...) covers many courses, not one.
 MIN_FEE_PAGE_AWARDS = 3
 
-# Score thresholds, set on the labelled pages: a course needs two kinds of
-# evidence (e.g. two key facts, or one key fact and an award in the title).
-MIN_COURSE_SCORE = 5
+# Score thresholds, set on our fixtures and the development pages (../shared/dev-pages/):
+# a course needs several kinds of evidence (its address, its title, the facts it states).
+MIN_COURSE_SCORE = 7
+# Below a sure course but still plausibly one: kept when the scope rules find it in scope,
+# marked unsure of its type and ranked below sure courses (recall before tidiness).
+MIN_UNSURE_COURSE_SCORE = 4
+# A sure course leads every rival kind by this many points; a closer lead is unsure; a tie goes to the rival.
+RIVAL_MARGIN = 2
 MIN_OTHER_SCORE = 3
+# Points of another kind's form (address, title, date line, narration) from which the course
+# wording of the text counts half.
+RIVAL_FORM_POINTS = 4
 # Key facts count towards "course" up to this many, so a search page with
 # filter facets ("Study mode", "Start date") cannot win on facets alone.
 MAX_KEYFACT_POINTS = 6
 # Facts found only in running text are weaker evidence: news stories state two or three
 # (a start month, a length), a sparse course page states most of them.
 MAX_TEXT_FACT_POINTS = 4
+# The course-vocabulary families (pagecues.COURSE_CUES) count up to this many points.
+MAX_CUE_POINTS = 10
 # A page linking to this many awards-named courses is a list of courses.
 MIN_LISTING_LINKS = 6
 # "Duration: ..." on this many cards means the page lists courses.
@@ -99,65 +120,147 @@ class PageSignals:
     fee_page_awards: int = 0
 
 
+@dataclass(frozen=True)
+class PageKind:
+    """The page type, whether it is sure, and the evidence that decided it ("+2 course: url /courses/")."""
+
+    kind: str
+    sure: bool
+    scores: dict
+    evidence: tuple[str, ...]
+
+
 def is_fees_title(title: str | None) -> bool:
     """True for a title about paying for study in general ("Postgraduate fees and funding"), not a course."""
     return bool(title) and bool(_FEES_TITLE.fullmatch(" ".join(title.split()).strip(" :|-")))
 
 
-def score_page(signals: PageSignals) -> dict[str, int]:
-    """Points per page kind."""
-    scores = dict.fromkeys(PAGE_KINDS, 0)
+class _Tally:
+    def __init__(self):
+        self.scores = dict.fromkeys(PAGE_KINDS, 0)
+        self.evidence: list[str] = []
+
+    def add(self, kind: str, points: int, why: str) -> None:
+        if points:
+            self.scores[kind] += points
+            self.evidence.append(f"{points:+d} {kind}: {why}")
+
+
+def _score(signals: PageSignals) -> _Tally:
+    tally = _Tally()
+    add = tally.add
     parts = urlsplit(signals.url or "")
     path = parts.path + ("?" + parts.query if parts.query else "")
+    rival_address = False
     for kind, pattern in _URL_CUES.items():
-        if pattern.search(path):
-            scores[kind] += 1 if kind == "course" else 3
-    for schema_type in signals.schema_types:
+        match = pattern.search(path)
+        if not match:
+            continue
+        if kind == "course":
+            if rival_address:
+                continue  # "/news/new-msc-programme-launched": the story's slug names the course
+            add(kind, 2, f"address {match.group(0)[:30]}")
+        else:
+            rival_address = rival_address or kind != "listing"
+            add(kind, 4 if kind == "news" else 3, f"address {match.group(0)[:30]}")
+    for schema_type in sorted(signals.schema_types):
         kind = _SCHEMA_KIND.get(schema_type)
         if kind:
-            scores[kind] += 4
+            add(kind, 4, f"schema.org {schema_type}")
     if signals.og_type and signals.og_type.lower() in ("article", "news"):
-        scores["news"] += 2
+        add("news", 2, f"og:type {signals.og_type}")
     if signals.og_type and signals.og_type.lower() in ("profile",):
-        scores["profile"] += 2
+        add("profile", 2, f"og:type {signals.og_type}")
     lowered_head = signals.text_head.lower()
     for kind, pattern in _TEXT_CUES.items():
         if not any(word in lowered_head for word in _TEXT_CUE_GUARDS[kind]):
             if kind != "event" or not _CLOCK_TIME.search(signals.text_head):
                 continue
-        hits = len(pattern.findall(signals.text_head))
-        scores[kind] += min(hits, 3) * (2 if kind in ("search", "news") else 1)
-    if _ACADEMIC_TITLE.search(signals.title) or _JOB_TITLE.search(signals.text_head[:400]):
-        scores["profile"] += 2
+        hits = pattern.findall(signals.text_head)
+        if hits:
+            phrase = hits[0] if isinstance(hits[0], str) else next(h for h in hits[0] if h)
+            add(kind, min(len(hits), 3) * (2 if kind in ("search", "news") else 1), f"text {' '.join(phrase.split())[:30]!r}")
+    if _ACADEMIC_TITLE.search(signals.title):
+        add("profile", 2, "title names a person")
+    elif _JOB_TITLE.search(signals.text_head[:400]):
+        add("profile", 2, "a job title at the top")
+    # Rival marks weigh double in the title: "FAQs for ...", "Published 3 May 2024".
+    head = f"{signals.title}\n{signals.text_head}"
+    title_rivals = {cue for kind, cue, _, _ in pagecues.rival_cues(signals.title)}
+    headline = False
+    for kind, cue, weight in pagecues.title_rivals(signals.title):
+        add(kind, weight, cue)
+        headline = headline or cue == "headline title"
+    for kind, cue, weight, phrase in pagecues.rival_cues(head):
+        add(kind, weight * (2 if cue in title_rivals else 1), f"{cue} {phrase!r}")
+    rate = pagecues.narrative_rate(signals.text_head)
+    if rate >= pagecues.NARRATIVE_RATE:
+        add("news", 3, f"told in the past tense ({rate:.1f} in 100 words)")
     if signals.repeated_keyfacts >= MIN_REPEATED_KEYFACTS:
-        scores["listing"] += 4  # the same label on many cards: a list of courses
+        add("listing", 4, f"{signals.repeated_keyfacts} cards with the same key fact")
     if signals.course_link_count >= MIN_LISTING_LINKS:
-        scores["listing"] += 3
-        scores["search"] += 1
+        add("listing", 3, f"{signals.course_link_count} links to courses")
+        add("search", 1, f"{signals.course_link_count} links to courses")
+
+    # What the page is (its address, title, date line, narration) outweighs what it talks about:
+    # a story or FAQ about a course states the course's facts too, so they count half there.
+    rival_form = max(v for k, v in tally.scores.items() if k not in ("course", "other", "listing", "search"))
+    other_form = tally.scores["other"]
+    discount = 2 if max(rival_form, other_form) >= RIVAL_FORM_POINTS else 1
+    if discount > 1:
+        tally.evidence.append(f"course wording counts half: another kind of page by its form ({max(rival_form, other_form)} points)")
     keyfact_points = min(2 * signals.keyfact_count, MAX_KEYFACT_POINTS)
     if signals.repeated_keyfacts >= MIN_REPEATED_KEYFACTS:
         keyfact_points //= 2  # the facts belong to several courses, not this page
-    scores["course"] += keyfact_points
+    add("course", keyfact_points, f"{signals.keyfact_count} labelled course facts")
     # Facts read from prose count once each: a sparse course page states them in sentences.
-    scores["course"] += min(signals.text_fact_count, MAX_TEXT_FACT_POINTS)
+    add("course", min(signals.text_fact_count, MAX_TEXT_FACT_POINTS) // discount, f"{signals.text_fact_count} course facts in sentences")
+    cues = pagecues.course_cues(head)
+    if cues:
+        points = min(pagecues.course_cue_points(cues), MAX_CUE_POINTS) // discount
+        add("course", points, "course wording: " + "; ".join(f"{k} {v!r}" for k, v in cues.items()))
     if signals.named_course_data:
-        scores["course"] += 3
-    if signals.title_has_award or _COURSE_WORD_TITLE.search(signals.title):
-        scores["course"] += 2
+        add("course", 3, "schema.org course data")
+    title_cues = pagecues.title_cues(signals.title)
+    if headline:
+        pass  # "The new MSc in X launches": the course word names the story's subject
+    elif signals.title_has_award:
+        add("course", 2, "award in the title")
+    elif "course word" in title_cues or _COURSE_WORD_TITLE.search(signals.title):
+        add("course", 2, "course word in the title")
+    if "course code" in title_cues:
+        add("course", 2, "course code in the title")
     if _APPLY.search(signals.text_head):
-        scores["course"] += 1
+        add("course", 1, "a way to apply")
     if signals.fee_page_awards >= MIN_FEE_PAGE_AWARDS and not signals.title_has_award and not signals.named_course_data:
         # A general fees page: its fee table and award names are every course's, not its own.
-        scores["course"] = 0
-    return scores
+        tally.scores["course"] = 0
+        tally.evidence.append(f"course set to 0: a fees page naming {signals.fee_page_awards} awards")
+    return tally
+
+
+def score_page(signals: PageSignals) -> dict[str, int]:
+    """Points per page kind."""
+    return _score(signals).scores
+
+
+def judge_page(signals: PageSignals) -> PageKind:
+    """The page type with its evidence: "course" (sure, or unsure when the evidence is thin
+    or a rival is close), else the best-scoring rival with enough points, else "other"."""
+    tally = _score(signals)
+    scores = tally.scores
+    rival, rival_score = max(((k, v) for k, v in scores.items() if k not in ("course", "other")), key=lambda kv: kv[1])
+    course = scores["course"]
+    evidence = tuple(tally.evidence)
+    if course >= MIN_COURSE_SCORE and course >= rival_score + RIVAL_MARGIN:
+        return PageKind("course", True, scores, evidence)
+    if course >= MIN_UNSURE_COURSE_SCORE and course > rival_score:
+        return PageKind("course", False, scores, evidence)
+    if rival_score >= MIN_OTHER_SCORE:
+        return PageKind(rival, course < MIN_UNSURE_COURSE_SCORE, scores, evidence)
+    return PageKind("other", course < MIN_UNSURE_COURSE_SCORE, scores, evidence)
 
 
 def page_kind(signals: PageSignals) -> str:
-    """The best-scoring kind; "course" only with enough evidence and no stronger rival."""
-    scores = score_page(signals)
-    rival, rival_score = max(((k, v) for k, v in scores.items() if k not in ("course", "other")), key=lambda kv: kv[1])
-    if scores["course"] >= MIN_COURSE_SCORE and scores["course"] > rival_score:
-        return "course"
-    if rival_score >= MIN_OTHER_SCORE:
-        return rival
-    return "other"
+    """The page type alone; see judge_page."""
+    return judge_page(signals).kind

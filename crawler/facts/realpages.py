@@ -170,6 +170,10 @@ class Judged:
     candidate: bool  # reaches the candidates (typed course, sure or unsure)
 
     @property
+    def typed_course(self) -> bool:
+        return self.facts.get("page_kind") == "course"
+
+    @property
     def in_scope(self) -> bool:
         return self.candidate and self.verdict.get("category") in IN_SCOPE
 
@@ -258,12 +262,13 @@ def figures(judged: list[Judged]) -> Figures:
     out = Figures(pages=len(judged))
     courses = [j for j in judged if j.page.get("is_course")]
     others = [j for j in judged if not j.page.get("is_course")]
-    out.course_recall = _share(sum(j.candidate for j in courses), len(courses))
-    out.course_recall_sure = _share(sum(j.candidate and not j.facts.get("page_kind_unsure") for j in courses),
+    out.course_recall = _share(sum(j.typed_course for j in courses), len(courses))
+    out.course_recall_sure = _share(sum(j.typed_course and j.facts.get("page_kind_sure", True) for j in courses),
                                     len(courses))
-    out.noncourse_rejection = _share(sum(not j.candidate for j in others), len(others))
-    out.misses["course pages not kept"] = [_name(j) for j in courses if not j.candidate]
-    out.misses["non-course pages kept"] = [_name(j) for j in others if j.candidate]
+    out.noncourse_rejection = _share(sum(not j.typed_course for j in others), len(others))
+    out.misses["course pages typed otherwise"] = [f"{_name(j)} -> {j.facts.get('page_kind')}" for j in courses if not j.typed_course]
+    out.misses["non-course pages typed course"] = [f"{_name(j)} -> {'candidate' if j.candidate else 'dropped'}"
+                                                   for j in others if j.typed_course]
 
     labelled_in = [j for j in judged if j.page.get("group") in IN_SCOPE]
     judged_in = [j for j in judged if j.in_scope]

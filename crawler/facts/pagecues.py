@@ -1,0 +1,211 @@
+"""The words a careful reader goes by to tell a course page from the pages that talk about courses.
+
+Course pages of every family (degree and module pages, module descriptors, programme
+specifications, provider catalogues, e-learning, fellowships and training schemes,
+apprenticeships, short courses) share a vocabulary of their own: how long, how much, who
+can apply, what you will learn, how it is assessed, when it starts, how it is delivered,
+what it is called in the catalogue. Each family counts once, so a page that states many
+kinds of course fact outweighs one that repeats a word. Rival pages have their own marks:
+a news story has a date line and people who "said"; an FAQ is questions; a job advert has a
+grade and a person specification. ``course_cues`` and ``rival_cues`` return the phrase found
+per family, so the page type can say which evidence decided it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Course facts stated the way course pages state them, in labels or sentences. Each
+# family is one kind of evidence; its weight is 2 for wording that pages about courses
+# (news, FAQs, guidance) rarely use and 1 for wording they share.
+_NUM = r"(?:\d{1,3}(?:\.\d)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|eighteen|twenty|twenty-four|thirty|half)"
+COURSE_CUES: dict[str, tuple[int, re.Pattern]] = {
+    # How long: labels, "N weeks/months/years" with a study word, semesters, self-paced time.
+    "length": (2, re.compile(
+        r"\b(?:course\s+|programme\s+|program\s+|study\s+)?duration\b|\bcourse\s+length\b|\blength\s+of\s+(?:the\s+)?(?:course|programme|program|study)\b"
+        r"|\bestimated\s+time\b|\btime\s+(?:to\s+complete|commitment)\b|\bself[\s-]paced\b"
+        rf"|\b{_NUM}[\s-]+(?:days?|weeks?|months?|years?|semesters?|terms?|hours?)\s+(?:\(?(?:full|part)[\s-]?time|long\b|course\b|programme\b|program\b|of\s+(?:study|learning|online|part|full|self))"
+        rf"|\b(?:full|part)[\s-]?time\s*[:(,]?\s*{_NUM}[\s-]+(?:weeks?|months?|years?|semesters?)"
+        rf"|\b(?:runs?|lasts?|takes?|delivered|completed?|spread)\s+(?:over|for|in|across|within)\s+(?:about\s+|around\s+|approximately\s+)?(?:a\s+|an\s+|one\s+|two\s+|three\s+|{_NUM}\s+)?(?:\w+\s+)?(?:days?|weeks?|months?|years?|semesters?|terms?|academic\s+year)"
+        rf"|\b{_NUM}[\s-]+(?:day|week|month|year|semester|hour)\s+(?:course|programme|program|module|training|workshop|fellowship|scheme|masterclass|certificate)"
+        r"|\b\d+\s+(?:study|learning|contact|cpd|guided\s+learning)\s+hours\b|\bhours\s+of\s+(?:study|learning|content)\b",
+        re.I)),
+    # What it costs, or that it is funded for the learner.
+    "cost": (1, re.compile(
+        r"\b(?:tuition|course|programme|program|module)\s+fees?\b|\bfees?\s*(?::|and\s+funding|for\s+20|\(|20\d\d)|\bfees?\b"
+        r"|\bcost(?:s)?\s*(?::|is|of\s+the\s+(?:course|programme|program|module))|\bprice\b|\bper\s+(?:delegate|participant|person|learner|module|credit)\b"
+        r"|[£$€]\s?\d|\bfree\s+of\s+charge\b|\bno\s+(?:cost|charge|fee)\b|\bfully[\s-]funded\b|\bsalary\s+(?:and|costs)",
+        re.I)),
+    # Joining: applying, enrolling, booking, closing dates, nominations.
+    "join": (2, re.compile(
+        r"\bapply\s+(?:now|online|today|here|for\s+(?:this|the)\s+(?:course|programme|program|module|fellowship|scheme))\b|\bhow\s+to\s+apply\b"
+        r"|\bapplications?\s+(?:open|close|are\s+(?:now\s+)?(?:open|closed|invited|welcome)|deadline|form|process|window|round)\b|\bclosing\s+date\b|\bdeadline\s+for\s+applications\b"
+        r"|\benrol(?:l)?(?:ment|ling)?\b|\bregister\s+(?:now|today|your\s+interest|for\s+(?:this|the)\s+(?:course|programme|program|module))\b|\bregistration\s+(?:is\s+)?(?:open|closes|fee)\b"
+        r"|\bbook\s+(?:now|your\s+place|a\s+place|onto|on\s+to|today)\b|\bsign\s+up\b|\badd\s+to\s+(?:cart|basket)\b|\bbuy\s+now\b|\bstart\s+(?:this\s+|the\s+)?course\b"
+        r"|\bjoin\s+(?:this|the)\s+(?:course|programme|program|module|cohort)\b|\bnominat(?:e|ion)s?\b|\badmissions?\s+(?:process|requirements|information|criteria)\b|\bwho\s+can\s+apply\b",
+        re.I)),
+    # Who it is for and what they need.
+    "audience": (2, re.compile(
+        r"\bentry\s+(?:requirements?|criteria)\b|\badmission\s+requirements?\b|\bwho\s+(?:is\s+(?:it|this|the\s+\w+)\s+for|should\s+(?:attend|apply|take)|can\s+(?:apply|attend|take\s+part)|it\s+is\s+for|this\s+(?:course|programme|program|module)\s+is\s+for)\b"
+        r"|\btarget\s+audience\b|\beligib(?:le|ility)\b|\bprerequisites?\b|\b(?:is|are)\s+(?:aimed\s+at|designed\s+for|suitable\s+for|intended\s+for|open\s+to)\b"
+        r"|\bapplicants\s+(?:must|should|will)\b|\bideal\s+for\b|\bsuitable\s+for\b|\bintended\s+audience\b|\bparticipants\s+(?:must|should|will)\b",
+        re.I)),
+    # What is taught.
+    "content": (2, re.compile(
+        r"\blearning\s+(?:outcomes?|objectives|aims)\b|\b(?:what|by\s+the\s+end\s+of\s+(?:the|this)\s+\w+)\s+you(?:'ll|\s+will)\s+(?:learn|be\s+able)|\byou(?:'ll|\s+will)\s+(?:learn|study|explore|develop|gain|cover)\b"
+        r"|\bcurriculum\b|\bsyllabus\b|\b(?:course|module|programme|program)\s+(?:content|structure|outline|overview|description|aims|summary|details|information)\b"
+        r"|\b(?:core|optional|compulsory|elective|required)\s+(?:modules?|courses?|units?)\b|\btopics?\s+(?:covered|include)\b|\bon\s+(?:successful\s+)?completion\b"
+        r"|\bintended\s+learning\s+outcomes\b|\bprogramme\s+aims\b|\bupon\s+completion\b|\bparticipants\s+will\b|\bstudents\s+will\b|\blearners\s+will\b"
+        r"|\bmodules?\s+(?:include|are|cover)\b|\blessons?\b|\bunits?\s+of\s+study\b|\bby\s+the\s+end\s+of\s+(?:the|this)\s+(?:course|module|programme|program|unit|session|workshop)\b"
+        r"|\b(?:module|unit|week|session|lesson|day)\s+(?:1|one)\b|\b(?:participants|students|learners|delegates)\s+(?:will\s+)?(?:learn|gain|develop|explore|acquire|be\s+able)\b",
+        re.I)),
+    # The page describing itself as the offer: "This course gives...", "In this module...".
+    "self": (2, re.compile(
+        r"\b(?:this|our)\s+(?:[\w-]+\s+){0,2}(?:course|module|programme|program|unit|workshop|masterclass|fellowship|scheme|certificate|training|apprenticeship|internship)\s+"
+        r"(?:is|will|gives|provides|offers|aims|introduces|covers|explores|focuses|enables|equips|prepares|helps|runs|consists|includes|teaches|develops|builds|combines|brings|has\s+been|was\s+designed|supports|looks|examines|fills|allows)\b"
+        r"|\b(?:in|on|during|throughout)\s+this\s+(?:course|module|programme|program|unit|workshop|masterclass|fellowship)\b",
+        re.I)),
+    # How it is taught and assessed.
+    "teaching": (1, re.compile(
+        r"\bassess(?:ment|ed)\b|\bcoursework\b|\bexamination\b|\bdissertation\b|\bassignments?\b|\bcapstone\b|\bteaching\s+(?:methods?|and\s+learning|staff)\b"
+        r"|\blectures?\b|\bseminars?\b|\btutorials?\b|\bworkshops?\b|\bcontact\s+hours\b|\baction\s+learning\b|\bwebinars?\b|\bcoaching\s+calls?\b|\bself[\s-]directed\b"
+        r"|\bmentor(?:ing|ship)?\b|\bsupervis(?:ion|ed|or)\b|\bplacements?\b|\bprojects?\b",
+        re.I)),
+    # What it leads to.
+    "award": (1, re.compile(
+        r"\bcertificate\b|\bcertification\b|\bdiploma\b|\bdegree\b|\bmaster'?s\b|\bm\.?sc\b|\bph\.?d\b|\bdoctorate\b|\bcredits?\b|\bcats\s+points\b|\bects\b"
+        r"|\bcpd\s+(?:points|hours|credits|accredited)\b|\bce\s+credits?\b|\bcme\b|\baccredit(?:ed|ation)\b|\bqualification\b|\bawarded\b|\bfellowships?\b|\bapprenticeships?\b",
+        re.I)),
+    # When it runs.
+    "schedule": (1, re.compile(
+        r"\bstart\s+dates?\b|\bstarts?\s+(?:in|on|date)\b|\bintakes?\b|\bnext\s+(?:cohort|course|intake|start|run)\b|\bcohorts?\b|\bsemesters?\b|\bacademic\s+year\b"
+        r"|\btimetable\b|\bcourse\s+dates?\b|\bdates?\s*:|\bcommenc(?:es|ing)\b|\b(?:spring|summer|autumn|fall|winter)\s+(?:term|semester|20\d\d)\b"
+        r"|\b(?:january|february|march|april|may|june|july|august|september|october|november|december)\s+(?:20\d\d\s+)?(?:intake|start|entry|cohort)\b",
+        re.I)),
+    # How it is delivered.
+    "delivery": (1, re.compile(
+        r"\bfull[\s-]?time\b|\bpart[\s-]?time\b|\bface[\s-]to[\s-]face\b|\bdistance\s+learning\b|\bblended\b|\bon[\s-]campus\b|\bin[\s-]person\b"
+        r"|\bonline\b|\bvirtual\b|\be-?learning\b|\bmode\s+of\s+(?:study|delivery|attendance)\b|\bstudy\s+mode\b|\bdelivery\b|\bwork[\s-]based\b|\bday\s+release\b|\bvenue\b|\blocation\b",
+        re.I)),
+    # What the catalogue calls it: codes, levels, credit values, the people who run it.
+    "catalogue": (2, re.compile(
+        r"\b(?:course|module|unit|programme|program|subject)\s+(?:code|number|id)\b|\bucas\s+code\b|\b(?:fheq|nqf|scqf|rqf|qcf|aqf|nfq)\s+level\b|\blevel\s+[3-8]\b"
+        r"|\bcredit\s+(?:value|level|points)\b|\b(?:module|course|unit|programme|program)\s+(?:leader|lead|coordinator|co-ordinator|convenor|organiser|director|chair)\b"
+        r"|\bawarding\s+(?:body|institution)\b|\bteaching\s+institution\b|\bsemester\s+[12]\b|\bterm\s+[123]\b|\bhome\s+(?:department|school|faculty)\b",
+        re.I)),
+}
+COURSE_CUE_FAMILIES = tuple(COURSE_CUES)
+
+# A course code in a title: "PU5074:", "LMP 2348", "HQS 6010", "FMHU5007", "(MECH H3014)", "EDUC 6840".
+COURSE_CODE = re.compile(r"(?:^|[\s(\[:|])(?:[A-Z]{2,5}[\s-]?[A-Z]?\d{3,5}[A-Z]?\d?)(?=$|[\s):\]|,.-])")
+# Words in a title that name a course-like offer.
+COURSE_WORD = re.compile(
+    r"\b(?:course|module|unit|programme|program|track|pathway|curriculum|fellowships?|internships?|apprenticeships?|scholarships?|masterclass|workshop"
+    r"|training|certificate|certification|diploma|degree|masters?|master's|msc|mres|phd|doctorate|academy|school\s+for|belt|qualification|bootcamp|e-?learning)\b",
+    re.I,
+)
+
+# Marks of pages that talk about courses without being one: (kind, weight, pattern).
+RIVAL_CUES: tuple[tuple[str, str, int, re.Pattern], ...] = (
+    # A dated story: "13 November 2019" alone on a line, "Posted on", "By Jane Doe | Tuesday".
+    ("news", "date line", 2, re.compile(
+        r"^(?:(?:posted|published|publication\s+date|date\s+published|updated|last\s+updated)\s*(?:on|:)?\s*)?(?:\w+day,?\s+)?\d{1,2}(?:st|nd|rd|th)?\s+(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?\s+20\d\d\s*$"
+        r"|^(?:(?:posted|published|publication\s+date)\s*(?:on|:)?\s*)?(?:\w+day,?\s+)?(?:january|february|march|april|may|june|july|august|september|october|november|december)\s+\d{1,2},?\s+20\d\d\s*$"
+        r"|\b(?:posted|published)\s+(?:on\s+)?(?:\w+day,?\s+)?\d{1,2}\s+\w+\s+20\d\d|\bpublication\s+date\b|\bby\s+[A-Z][a-z]+\s+[A-Z][a-z]+\s*\|\s*\w+day\b",
+        re.I | re.M)),
+    ("news", "announcement", 2, re.compile(
+        r"\bpress\s+release\b|\bhas\s+(?:today\s+)?announced\b|\b(?:announced|unveiled|launched)\s+(?:today|on\s+\w+day|this\s+week|its)\b|\btoday\s+\(\w+day\b|\bnews\s+(?:archive|release|story)\b"
+        r"|\bmedia\s+(?:contact|enquiries)\b|\bnotes\s+to\s+editors\b|\bread\s+more\s+news\b|\brelated\s+(?:news|stories|articles)\b|\bblog\s+posts?\b|\bshowing\s+posts\b|\bolder\s+posts\b",
+        re.I)),
+    # Reported speech: stories quote people; course pages rarely do, and then once.
+    ("news", "quotes", 1, re.compile(r"[”\"],?\s+(?:said|says|explains|added|commented)\b|\b(?:said|says)\s+(?:Dr|Professor|Prof|Mr|Mrs|Ms)\b", re.I)),
+    ("faq", "questions page", 4, re.compile(r"\bfrequently\s+asked\s+questions\b|^faqs?\b|\bfaqs\s+(?:for|about)\b", re.I | re.M)),
+    ("job", "job description", 4, re.compile(
+        r"\bjob\s+(?:description|title\s*:|details|reference|purpose|summary)\b|\bperson\s+specification\b|\b(?:responsible|reports?)\s+to\s*:|\bgrade\s*:|\bafc\s+band\b|\bvacanc(?:y|ies)\b",
+        re.I)),
+    ("research", "research work", 1, re.compile(
+        r"\btheme\s+lead\b|\bour\s+research\b|\bresearch\s+(?:centre|center|group|unit|themes?|projects?)\b|\bprincipal\s+investigator\b|\bpublications\b",
+        re.I)),
+    ("other", "funding call", 3, re.compile(
+        r"\bintention\s+to\s+fund\b|\bcall\s+for\s+(?:proposals|bids)\b|\bwe\s+invite\s+applications\s+from\s+(?:universities|organisations|institutions)\b|\bfunding\s+competition\b",
+        re.I)),
+    ("other", "resource", 3, re.compile(r"\b(?:worksheet|template|toolkit)\s*\((?:pdf|docx?)\b|\bresource\s*:\s|\bdownload\s+(?:the\s+)?(?:pdf|worksheet|template|toolkit)\b", re.I)),
+)
+
+
+# A title that reads as a headline or a story, not a course's name.
+HEADLINE = re.compile(
+    r"\b(?:announce[sd]?|unveil(?:s|ed)?|launch(?:es|ed)|to\s+launch|to\s+lead|welcomes?|celebrat(?:es|ing)|wins|receives?|appoint(?:s|ed)|reflect(?:s|ing)\s+(?:on|upon)"
+    r"|coming\s+(?:soon|to|from)|^(?:the\s+)?new\s+(?:[\w'’-]+\s+){0,4}(?:course|programme|program|master'?s|master’s|degree|msc|fellowship|scheme|module|certificate)\b|why\s+it['’]?s|meet\s+(?:the|our|professor|dr)|my\s+\w+|our\s+(?:legacy|story|journey)|case\s+study|news|blog|stories|interview)\b",
+    re.I,
+)
+# A title about paying for study in general or about questions, not one course.
+FEES_TITLE = re.compile(
+    r"^(?:(?:taught|research|(?:post|under)graduate|pg|ug|pgt|nhs|students?'?|international|home|uk|eu|our|your|course|programme|20\d\d(?:\s*[/–-]\s*\d{2,4})?)\s+){0,4}"
+    r"(?:tuition\s+)?(?:fees|funding|finance|bursaries|scholarships)\b",
+    re.I,
+)
+FAQ_TITLE = re.compile(r"\bfaqs?\b|\bfrequently\s+asked\s+questions\b|\bquestions\s+and\s+answers\b|\bq\s*&\s*a\b", re.I)
+
+
+# Narration: stories are told in the past tense about third parties; course pages address the learner.
+_PAST = re.compile(r"\b(?:was|were|had|said|says|announced|took|became|told|added|explained|launched|has\s+been|have\s+been|last\s+year|today)\b", re.I)
+_WORD = re.compile(r"\w+")
+# Past-tense words per 100 words above which a text reads as a story: 2% of the development
+# set's course pages pass it, 20% of its other pages.
+NARRATIVE_RATE = 1.0
+MIN_NARRATIVE_WORDS = 4
+
+
+def narrative_rate(text: str) -> float:
+    """Past-tense narration per 100 words, 0 when it is too rare to count."""
+    hits = len(_PAST.findall(text))
+    if hits < MIN_NARRATIVE_WORDS:
+        return 0.0
+    return 100 * hits / max(len(_WORD.findall(text)), 1)
+
+
+def title_rivals(title: str) -> list[tuple[str, str, int]]:
+    """(kind, cue, weight) for a title that names another kind of page."""
+    found = []
+    if HEADLINE.search(title or ""):
+        found.append(("news", "headline title", 3))
+    if FEES_TITLE.search(title or ""):
+        found.append(("other", "fees title", 4))
+    if FAQ_TITLE.search(title or ""):
+        found.append(("faq", "questions title", 6))
+    return found
+
+
+def course_cues(text: str) -> dict[str, str]:
+    """The course-fact families the text states, each with the first phrase found."""
+    found = {}
+    for family, (_, pattern) in COURSE_CUES.items():
+        match = pattern.search(text)
+        if match:
+            found[family] = " ".join(match.group(0).split())[:40]
+    return found
+
+
+def course_cue_points(found: dict[str, str]) -> int:
+    return sum(COURSE_CUES[family][0] for family in found)
+
+
+def rival_cues(text: str) -> list[tuple[str, str, int, str]]:
+    """(kind, cue, weight, phrase) for each rival mark the text carries."""
+    found = []
+    for kind, cue, weight, pattern in RIVAL_CUES:
+        match = pattern.search(text)
+        if match:
+            found.append((kind, cue, weight, " ".join(match.group(0).split())[:40]))
+    return found
+
+
+def title_cues(title: str) -> list[str]:
+    """What in a title says it names a course: a course code, a course word."""
+    found = []
+    if COURSE_CODE.search(title or ""):
+        found.append("course code")
+    if COURSE_WORD.search(title or ""):
+        found.append("course word")
+    return found
