@@ -186,14 +186,14 @@ def _score(signals: PageSignals) -> _Tally:
         add("profile", 2, "a job title at the top")
     # Rival marks weigh double in the title: "FAQs for ...", "Published 3 May 2024".
     head = f"{signals.title}\n{signals.text_head}"
-    title_rivals = {cue for kind, cue, _, _ in pagecues.rival_cues(signals.title)}
+    lowered = head.lower()
     headline = False
     for kind, cue, weight in pagecues.title_rivals(signals.title):
         add(kind, weight, cue)
         headline = headline or cue == "headline title"
-    for kind, cue, weight, phrase in pagecues.rival_cues(head):
-        add(kind, weight * (2 if cue in title_rivals else 1), f"{cue} {phrase!r}")
-    rate = pagecues.narrative_rate(signals.text_head)
+    for kind, cue, weight, phrase in pagecues.rival_cues(lowered, title_end=len(signals.title)):
+        add(kind, weight, f"{cue} {phrase!r}")
+    rate = pagecues.narrative_rate(lowered)
     if rate >= pagecues.NARRATIVE_RATE:
         add("news", 3, f"told in the past tense ({rate:.1f} in 100 words)")
     if signals.repeated_keyfacts >= MIN_REPEATED_KEYFACTS:
@@ -215,7 +215,7 @@ def _score(signals: PageSignals) -> _Tally:
     add("course", keyfact_points, f"{signals.keyfact_count} labelled course facts")
     # Facts read from prose count once each: a sparse course page states them in sentences.
     add("course", min(signals.text_fact_count, MAX_TEXT_FACT_POINTS) // discount, f"{signals.text_fact_count} course facts in sentences")
-    cues = pagecues.course_cues(head)
+    cues = pagecues.course_cues(lowered)
     if cues:
         points = min(pagecues.course_cue_points(cues), MAX_CUE_POINTS) // discount
         add("course", points, "course wording: " + "; ".join(f"{k} {v!r}" for k, v in cues.items()))
