@@ -129,6 +129,9 @@ RIVAL_CUES: tuple[tuple[str, str, int, tuple[str, ...], re.Pattern], ...] = (
     ("other", "resource", 3, ("worksheet", "template", "toolkit", "resource"), re.compile(
         r"\b(?:worksheet|template|toolkit)\s*\((?:pdf|docx?)\b|\bresource\s*:\s|\bdownload\s+(?:the\s+)?(?:pdf|worksheet|template|toolkit)\b")),
 )
+LETTER = ("other", "letter", 3, ("dear", "write", "writing", "yours"), re.compile(
+    r"^dear\s+\w+|\bwe\s+(?:write|are\s+writing)\s+to\s+you\b|\byours\s+(?:sincerely|faithfully)\b", re.M))
+RIVAL_CUES = (*RIVAL_CUES, LETTER)
 # A story's date alone on a short line: "13 November 2019", "Tuesday, September 11, 2018".
 _DATE_LINE = re.compile(
     rf"(?:(?:posted|published|publication\s+date|date\s+published|updated|last\s+updated)\s*(?:on|:)?\s*)?(?:\w+day,?\s+)?"
@@ -141,12 +144,13 @@ HEADLINE = re.compile(
     r"|coming\s+(?:soon|to|from)|^(?:the\s+)?new\s+(?:[\w'’-]+\s+){0,4}(?:course|programme|program|master'?s|master’s|degree|msc|fellowship|scheme|module|certificate)\b|why\s+it['’]?s|meet\s+(?:the|our|professor|dr)|my\s+\w+|our\s+(?:legacy|story|journey)|case\s+study|news|blog|stories|interview)\b",
     re.I,
 )
-# A title about paying for study in general or about questions, not one course.
+# A title about paying for study in general, guidance, or questions: not one course.
 FEES_TITLE = re.compile(
     r"^(?:(?:taught|research|(?:post|under)graduate|pg|ug|pgt|nhs|students?'?|international|home|uk|eu|our|your|course|programme|20\d\d(?:\s*[/–-]\s*\d{2,4})?)\s+){0,4}"
     r"(?:tuition\s+)?(?:fees|funding|finance|bursaries|scholarships)\b",
     re.I,
 )
+GUIDANCE_TITLE = re.compile(r"^(?:guidance|advice)\s+(?:on|for|to|about)\b|^(?:a\s+)?guide\s+(?:to|for)\b", re.I)
 FAQ_TITLE = re.compile(r"\bfaqs?\b|\bfrequently\s+asked\s+questions\b|\bquestions\s+and\s+answers\b|\bq\s*&\s*a\b", re.I)
 
 
@@ -173,6 +177,8 @@ def title_rivals(title: str) -> list[tuple[str, str, int]]:
         found.append(("news", "headline title", 3))
     if FEES_TITLE.search(title or ""):
         found.append(("other", "fees title", 4))
+    if GUIDANCE_TITLE.search(title or ""):
+        found.append(("other", "guidance title", 4))
     if FAQ_TITLE.search(title or ""):
         found.append(("faq", "questions title", 6))
     return found

@@ -249,7 +249,8 @@ def judge_page(signals: PageSignals) -> PageKind:
     or a rival is close), else the best-scoring rival with enough points, else "other"."""
     tally = _score(signals)
     scores = tally.scores
-    rival, rival_score = max(((k, v) for k, v in scores.items() if k not in ("course", "other")), key=lambda kv: kv[1])
+    # "other" has evidence of its own (a fees or guidance title, a letter, a funding call).
+    rival, rival_score = max(((k, v) for k, v in scores.items() if k != "course"), key=lambda kv: kv[1])
     course = scores["course"]
     evidence = tuple(tally.evidence)
     if course >= MIN_COURSE_SCORE and course >= rival_score + RIVAL_MARGIN:
