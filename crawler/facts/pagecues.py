@@ -27,7 +27,7 @@ COURSE_CUES: dict[str, tuple[int, re.Pattern]] = {
         rf"|\b{_NUM}[\s-]+(?:days?|weeks?|months?|years?|semesters?|terms?|hours?)\s+(?:\(?(?:full|part)[\s-]?time|long\b|course\b|programme\b|program\b|of\s+(?:study|learning|online|part|full|self))"
         rf"|\b(?:full|part)[\s-]?time\s*[:(,]?\s*{_NUM}[\s-]+(?:weeks?|months?|years?|semesters?)"
         rf"|\b(?:runs?|lasts?|takes?|delivered|completed?|spread)\s+(?:over|for|in|across|within)\s+(?:about\s+|around\s+|approximately\s+)?(?:a\s+|an\s+|one\s+|two\s+|three\s+|{_NUM}\s+)?(?:\w+\s+)?(?:days?|weeks?|months?|years?|semesters?|terms?|academic\s+year)"
-        rf"|\b{_NUM}[\s-]+(?:day|week|month|year|semester|hour)\s+(?:course|programme|program|module|training|workshop|fellowship|scheme|masterclass|certificate)"
+        rf"|\b{_NUM}[\s-]+(?:day|week|month|year|semester|hour)\s+(?:[a-z-]+\s+)?(?:course|programme|program|module|training|workshop|fellowship|scheme|masterclass|certificate)"
         r"|\b\d+\s+(?:study|learning|contact|cpd|guided\s+learning)\s+hours\b|\bhours\s+of\s+(?:study|learning|content)\b",
         )),
     # What it costs, or that it is funded for the learner.
@@ -96,8 +96,9 @@ COURSE_CUES: dict[str, tuple[int, re.Pattern]] = {
 }
 COURSE_CUE_FAMILIES = tuple(COURSE_CUES)
 
-# A course code in a title: "PU5074:", "LMP 2348", "HQS 6010", "FMHU5007", "(MECH H3014)", "EDUC 6840".
-COURSE_CODE = re.compile(r"(?:^|[\s(\[:|])(?:[A-Z]{2,5}[\s-]?[A-Z]?\d{3,5}[A-Z]?\d?)(?=$|[\s):\]|,.-])")
+# A course code in a title: "PU5074:", "LMP 2348", "HQS 6010", "FMHU5007", "(MECH H3014)", "EDUC 6840";
+# not a standard's or a disease's number ("ISO 9001", "COVID 19", "ICD 10").
+COURSE_CODE = re.compile(r"(?:^|[\s(\[:|])(?!(?:ISO|BS|EN|IEC|COVID|SARS|NHS|GDPR|WHO|ICD|DSM)[\s-]?\d)(?:[A-Z]{2,5}[\s-]?[A-Z]?\d{3,5}[A-Z]?\d?)(?=$|[\s):\]|,.-])")
 # Words in a title that name a course-like offer.
 COURSE_WORD = re.compile(
     r"\b(?:course|module|unit|programme|program|track|pathway|curriculum|fellowships?|internships?|apprenticeships?|scholarships?|masterclass|workshop"
