@@ -151,6 +151,9 @@ FEES_TITLE = re.compile(
     r"(?:tuition\s+)?(?:fees|funding|finance|bursaries|scholarships)\b",
     re.I,
 )
+SEARCH_TITLE = re.compile(r"^search\b|\bsearch\s+results\b|^results\s+for\b", re.I)
+# A title that is a plural of offers ("Programmes", "IHI Open School online courses", "Short courses").
+LISTING_TITLE = re.compile(r"^(?:[\w'’-]+\s+){0,4}(?:courses|programmes|programs|modules|fellowships|opportunities|course\s+finder)$", re.I)
 GUIDANCE_TITLE = re.compile(r"^(?:guidance|advice)\s+(?:on|for|to|about)\b|^(?:a\s+)?guide\s+(?:to|for)\b", re.I)
 FAQ_TITLE = re.compile(r"\bfaqs?\b|\bfrequently\s+asked\s+questions\b|\bquestions\s+and\s+answers\b|\bq\s*&\s*a\b", re.I)
 
@@ -178,6 +181,10 @@ def title_rivals(title: str) -> list[tuple[str, str, int]]:
         found.append(("news", "headline title", 3))
     if FEES_TITLE.search(title or ""):
         found.append(("other", "fees title", 4))
+    if SEARCH_TITLE.search(title or ""):
+        found.append(("search", "search title", 4))
+    if LISTING_TITLE.search((title or "").strip()):
+        found.append(("listing", "list title", 3))
     if GUIDANCE_TITLE.search(title or ""):
         found.append(("other", "guidance title", 4))
     if FAQ_TITLE.search(title or ""):

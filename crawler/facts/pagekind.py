@@ -15,10 +15,12 @@ _URL_CUES = {
     "profile": re.compile(r"/(?:people|staff|profiles?|our-people|our-team|team|directory|person|academics|experts|staff-profiles?)(?:/|$)", re.I),
     "research": re.compile(r"/(?:research(?!-degrees?|-programmes?|-courses?|-fellowships?)|projects?|research-projects)(?:/|$)", re.I),
     "event": re.compile(r"/(?:events?|whats-on|what-s-on|calendar|webinars?|conferences?)(?:/|$)", re.I),
-    "search": re.compile(r"/search(?:/|$|\?|-results)|[?&](?:q|query|search|keywords?|s|term)=", re.I),
+    "search": re.compile(r"/search(?:/|$|\?|[\w.-]*results?)|[?&](?:q|query|search|searchterm|search_term|keywords?|s|term|text)=", re.I),
     "faq": re.compile(r"/(?:faqs?|frequently-asked-questions)(?:/|$|\.|-)|[/-]faqs?(?:/|$|\.)", re.I),
     "job": re.compile(r"/(?:jobs?|vacanc(?:y|ies)|careers/vacancies)(?:/|$)|job-(?:title|description)", re.I),
-    "listing": re.compile(r"/(?:a-z|az|a-to-z|course-finder|course-search|all-courses|browse)(?:/|$|\?)|/(?:courses|programmes|study|postgraduate|undergraduate|short-courses|cpd|modules)/?(?:\?.*)?$", re.I),
+    "listing": re.compile(r"/(?:a-z|az|a-to-z|course-finder|course-search|all-courses|browse)(?:/|$|\?)"
+                         r"|/(?:courses|programmes|programs|study|postgraduate|undergraduate|short-courses|cpd|modules)/?(?:\?.*)?$"
+                         r"|/(?:subjects?|subject-areas?)/[^/?#]+/?(?:\?.*)?$", re.I),
     # A path naming a course, module, programme or training anywhere ("/pgt-courses/", "/InPersonTraining/",
     # "/msc-nursing"), a catalogue's parts ("/units/FMHU5007", "/catalog/"), a course id in the query.
     "course": re.compile(
@@ -173,7 +175,7 @@ def _score(signals: PageSignals) -> _Tally:
                 continue  # "/news/new-msc-programme-launched": the story's slug names the course
             add(kind, 2, f"address {match.group(0)[:30]}", "address")
         else:
-            rival_address = rival_address or kind != "listing"
+            rival_address = True  # a news, listing, search... address: its slug is not a course's
             add(kind, 4 if kind == "news" else 3, f"address {match.group(0)[:30]}", "address")
     for schema_type in sorted(signals.schema_types):
         kind = _SCHEMA_KIND.get(schema_type)
