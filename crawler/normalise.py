@@ -95,6 +95,42 @@ _LEVEL = re.compile(r"\b(?:fheq\s+|academic\s+)?level\s*([3-8])\b")
 _REPEATED_SUBJECT_AWARD = re.compile(r"\b(" + "|".join(SUBJECT_AWARDS.values()) + r")(?:\s+\1\b)+")
 
 
+# A course code: capital letters, then three to five digits ("QI 101", "T889", "HEA0010",
+# "LMP 2348", "EDUC 6840", "MECH H3014"). Matched on the title as written, because the
+# capitals are what tell "LDR 101" (a code) from "Leadership 101" (an introduction).
+# Fewer digits are never a code: "Level 7", "COVID 19", "Patient Safety Level 2".
+_CODE = r"(?P<letters>[A-Z]{1,5}) ?[A-Z]?(?P<number>\d{3,5})[A-Z]?"
+# Providers print codes before the title, in brackets after it, or after a dash or colon.
+_LEADING_CODE = re.compile(rf"^\s*{_CODE}(?:\s*[:|.]\s*|\s+[-\u2010-\u2015]\s+|\s+)(?=[^\W\d_])")
+_BRACKETED_CODE = re.compile(rf"\s*[(\[]\s*(?i:(?:module|course)\s+)?(?i:code:?\s*)?{_CODE}\s*[)\]]")
+_TRAILING_CODE = re.compile(rf"(?:\s*[:|]\s*|\s+[-\u2010-\u2015]\s+){_CODE}\s*$")
+# Letters that look like a code's but name a standard or a qualification, which is part of
+# what the course is: "ISO 9001", "BS 5750", "AS9100", "NHS 111", the NMC prescribing
+# annotations "V150"/"V300" (a V150 course is not a V300 course), an award with a year.
+_CODE_LOOKALIKES = frozenset(
+    "ISO IEC BS EN AS IATF OHSAS NHS V MSC MA MBA MPH MRES PHD BSC BA PGCERT PGDIP".split()
+)
+_YEAR_NUMBER = re.compile(r"(?:19|20)\d\d")
+_DIGIT = re.compile(r"\d")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _is_course_code(match: re.Match) -> bool:
+    letters, number = match.group("letters"), match.group("number")
+    spaced_year = _YEAR_NUMBER.fullmatch(number) and f"{letters} {number}" in match.group(0)
+    return letters not in _CODE_LOOKALIKES and not spaced_year
+
+
+def drop_course_codes(title: str) -> str:
+    """The title without the provider's course code; a title that is only a code stays as it is."""
+    if not _DIGIT.search(title):  # most titles: skip the three patterns
+        return title
+    text = title
+    for pattern in (_LEADING_CODE, _BRACKETED_CODE, _TRAILING_CODE):
+        text = pattern.sub(lambda m: " " if _is_course_code(m) else m.group(0), text)
+    return text if _LETTER.search(text) else title
+
+
 class Title(NamedTuple):
     text: str
     awards: frozenset[str]
@@ -144,7 +180,7 @@ def _words(text: str) -> str:
 @lru_cache(maxsize=200_000)
 def normalise_title(title: str) -> Title:
     """Split a course title into comparable words and the set of awards it names."""
-    text = _APOSTROPHE.sub("'", _fold(title or "")).replace("*", " ")
+    text = _APOSTROPHE.sub("'", _fold(drop_course_codes(title or ""))).replace("*", " ")
     levels = set(_LEVEL.findall(text))
     text = _drop_delivery(_LEVEL.sub(" ", text))
     found: list[str] = []

@@ -141,6 +141,48 @@ def test_normalise_title_near_misses_stay_apart(left, right):
     assert normalise_title(left).key != normalise_title(right).key
 
 
+@pytest.mark.parametrize("title, text", [
+    # a provider's course code before the title, with or without a colon
+    ("QI 101: Fundamentals of Improvement", "fundamentals of improvement"),
+    ("T889 Problem solving and improvement", "problem solving and improvement"),
+    ("HEA0010 Leading improvement", "leading improvement"),
+    ("PSM0120 Implementation Science", "implementation science"),
+    ("LMP 2348: Knowledge Translation", "knowledge translation"),
+    ("EDUC 6840 Introduction to Improvement Science", "introduction to improvement science"),
+    ("T889 PROBLEM SOLVING AND IMPROVEMENT", "problem solving and improvement"),
+    # ... in brackets after it, or after a dash
+    ("Quality Systems (MECH H3014)", "quality systems"),
+    ("Problem Solving and Improvement (M883)", "problem solving and improvement"),
+    ("Leading Improvement (Module code: HEA0010)", "leading improvement"),
+    ("Leading Improvement [HEA0010]", "leading improvement"),
+    ("Leading Improvement - HEA0010", "leading improvement"),
+    ("MSc Quality Systems (MECH H3014) (Part-time)", "quality systems"),
+    # near misses: a title that is only a code keeps it
+    ("QI 101", "qi 101"),
+    ("(T889)", "t889"),
+    # near misses: numbers that are part of the course
+    ("COVID 19 Recovery", "covid 19 recovery"),
+    ("ISO 9001 Lead Auditor", "iso 9001 lead auditor"),
+    ("Quality Management (ISO 9001)", "quality management iso 9001"),
+    ("AS9100 Internal Auditor", "as9100 internal auditor"),
+    ("NHS 111 Call Handling", "nhs 111 call handling"),
+    ("Non-Medical Prescribing (V300)", "non medical prescribing v300"),
+    ("Six Sigma Green Belt", "six sigma green belt"),
+    ("Patient Safety Level 2", "patient safety level 2"),
+    ("Leadership 101", "leadership 101"),
+    ("Statistics 101: the Basics", "statistics 101 the basics"),
+    ("Lean for Healthcare (QI 10)", "lean for healthcare qi 10"),
+    ("Clinical Research (MSC 2025)", "clinical research"),
+    # near misses: words that look like codes but have no number
+    ("MSc", ""),
+    ("Level 7 Leadership", "leadership level 7"),
+    ("PRINCE2 Foundation", "prince2 foundation"),
+    ("QI Fundamentals", "qi fundamentals"),
+])
+def test_course_codes_are_dropped(title, text):
+    assert normalise_title(title).text == text
+
+
 @pytest.mark.parametrize("left, right, relation", [
     ({"PgCert", "PgDip", "MSc"}, {"MSc"}, "shared"),
     ({"PgCert"}, {"MSc"}, "conflict"),
@@ -229,6 +271,15 @@ def test_resolver_from_registry():
     ("Advanced Clinical Practice Degree Apprenticeship (MSc)", "MSc Advanced Clinical Practice (Apprenticeship)",
      "duplicate"),
     ("MSc Public Health (Online)", "Public Health MSc", "duplicate"),
+    # a course code on either side is dropped
+    ("PSM0120 Implementation Science", "Implementation Science", "duplicate"),
+    ("Implementation Science", "LMP 2348: Implementation Science", "duplicate"),
+    ("Quality Systems (MECH H3014)", "MECH H3015 Quality Systems", "duplicate"),
+    # near misses: another course behind a code, or a number that is part of the course
+    ("QI 102: How to Improve with the Model for Improvement", "QI 101: Fundamentals of Improvement", "new"),
+    ("PSM0130 Implementation Science in Practice", "PSM0120 Implementation Science", "review"),
+    ("Non-Medical Prescribing (V150)", "Non-Medical Prescribing (V300)", "review"),
+    ("ISO 9001 Lead Auditor", "ISO 14001 Lead Auditor", "review"),
     # near misses: another level, route, field or award
     ("Quality Improvement in Healthcare (Level 6)", "Quality Improvement in Healthcare (Level 7)", "new"),
     ("Clinical Skills Level 7", "Clinical Skills Level 6", "new"),
