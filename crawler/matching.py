@@ -15,9 +15,11 @@ from crawler.normalise import (
     awards_relation,
     canonical_awards,
     levels_relation,
+    names_institutions,
     normalise_provider,
     normalise_title,
     provider_parts,
+    unbracket_partners,
 )
 
 # Scores are token_sort_ratio (0-100) over normalised titles without stopwords.
@@ -73,11 +75,12 @@ class ProviderResolver:
 
     def keys(self, provider: str) -> frozenset[str]:
         """Every site key a provider string names; joint providers name several."""
-        norm = normalise_provider(provider)
+        norm = normalise_provider(unbracket_partners(provider))
         if norm in self._keys_for_name:
             return frozenset(self._keys_for_name[norm])
         known, unknown = set(), set()
-        for part in provider_parts(provider):
+        parts = provider_parts(provider)
+        for part in parts:
             names = [normalise_provider(part)]
             if names[0] not in self._keys_for_name:
                 # "St George's, University of London" is one name, so commas split last.
@@ -88,6 +91,8 @@ class ProviderResolver:
                 unknown.add(normalise_provider(part))
         if known:
             return frozenset(known | unknown)
+        if names_institutions(parts):
+            return frozenset(normalise_provider(part) for part in parts)
         return frozenset({norm}) if norm else frozenset()
 
     def resolve(self, provider: str) -> str:

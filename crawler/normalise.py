@@ -240,7 +240,17 @@ def awards_relation(left: frozenset[str], right: frozenset[str]) -> str:
     return "conflict"
 
 
-_PROVIDER_PARTS = re.compile(r"\s*(?:/|;|\band\b|\bwith\b|&)\s*", re.IGNORECASE)
+# Phrases that join two providers of one course; the longer phrases come first so
+# "in partnership with" is not cut at its "with".
+_PARTNERSHIP = r"(?:in\s+(?:partnership|collaboration|association)|jointly|together)\s+with"
+_PROVIDER_PARTS = re.compile(rf"\s*(?:[/;&]|\b(?:{_PARTNERSHIP}|with|and)\b)\s*", re.IGNORECASE)
+# "Kingston University (in partnership with St George's)": that bracket names a partner, so it
+# stays when other brackets go. A bare "(with ...)" does not: "(with academic partners ...)".
+_PARTNER_BRACKET = re.compile(rf"[(\[]\s*({_PARTNERSHIP}\s[^()\[\]]+)[)\]]", re.IGNORECASE)
+# A joint name none of whose partners is known is split only if every part names a body
+# ("Foo University and Bar College"); "London School of Hygiene & Tropical Medicine" is one.
+_INSTITUTION_WORD = re.compile(r"\b(?:universit(?:y|ies)|college|institute|school|academy|trust|hospitals?|nhs)\b",
+                               re.IGNORECASE)
 _LEADING_THE = re.compile(r"^the\s+")
 
 
@@ -252,7 +262,17 @@ def normalise_provider(name: str) -> str:
     return _LEADING_THE.sub("", " ".join(_NOT_WORD.sub(" ", text).split()))
 
 
+def unbracket_partners(name: str) -> str:
+    """The name with a bracketed partnership ("(in partnership with X)") written out."""
+    return _PARTNER_BRACKET.sub(r" \1 ", name or "")
+
+
 def provider_parts(name: str) -> list[str]:
     """The names inside a joint provider ("Kingston and St George's"), not yet normalised."""
-    parts = _PROVIDER_PARTS.split(_BRACKETS.sub(" ", name or ""))
-    return [part.strip() for part in parts if part.strip()]
+    parts = _PROVIDER_PARTS.split(_BRACKETS.sub(" ", unbracket_partners(name)))
+    return [part.strip(" ,") for part in parts if part.strip(" ,")]
+
+
+def names_institutions(parts: list[str]) -> bool:
+    """True if there are several parts and each names a university, college, trust or the like."""
+    return len(parts) > 1 and all(_INSTITUTION_WORD.search(part) for part in parts)

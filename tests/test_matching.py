@@ -237,6 +237,16 @@ def test_canonical_awards(awards, expected):
     ("Kingston and St George's", "kingston+sgul"),
     ("Kingston University & St George's, University of London", "kingston+sgul"),
     ("UCL / Imperial College London", "imperial+ucl"),
+    ("UCL with Imperial College London", "imperial+ucl"),
+    ("UCL in partnership with Imperial College", "imperial+ucl"),
+    ("Imperial College London in collaboration with UCL", "imperial+ucl"),
+    ("Kingston University jointly with St George's", "kingston+sgul"),
+    ("Kingston University, in partnership with St George's, University of London", "kingston+sgul"),
+    ("Kingston University (in partnership with St George's)", "kingston+sgul"),
+    # ... an unknown partner is its own name; two unknown bodies are two names
+    ("UCL / University of Manchester", "ucl+university of manchester"),
+    ("University of Manchester / University of Leeds", "university of leeds+university of manchester"),
+    ("Foo University and Bar College", "bar college+foo university"),
     # unknown providers are their own normalised names, brackets dropped
     ("Shaping Health International (delivery of specialist programmes developed by the NHS Institute)",
      "shaping health international"),
@@ -245,6 +255,12 @@ def test_canonical_awards(awards, expected):
     ("NIHR CLAHRC South London", "nihr clahrc south london"),
     ("King's Improvement Science", "kings improvement science"),
     ("University of London", "university of london"),
+    # near misses: one body whose name has "and" or "with" in it, or a bracket that is no partnership
+    ("National Institute for Health and Care Research", "nihr"),
+    ("London School of Hygiene & Tropical Medicine", "london school of hygiene and tropical medicine"),
+    ("Guy's and St Thomas' NHS Foundation Trust", "guys and st thomas nhs foundation trust"),
+    ("CLAHRC North Thames (with academic partners Institute of Education, Queen Mary University of London)",
+     "clahrc north thames"),
     ("", ""),
 ])
 def test_resolve_provider(resolver, provider, key):
@@ -397,6 +413,27 @@ def test_never_link_by_url_and_by_key(resolver):
 def test_joint_provider_blocks_with_each_partner(resolver):
     matcher = Matcher([{"id": "x", "title": "MSc Clinical Leadership", "provider": "Kingston University"}], resolver)
     assert matcher.best("Clinical Leadership", "Kingston and St George's")["catalogue_id"] == "x"
+
+
+@pytest.mark.parametrize("candidate_provider, catalogue_provider, linked", [
+    # a joint provider on the page matches a catalogue row of either partner
+    ("Kingston University and St George's, University of London", "Kingston University", True),
+    ("Kingston University and St George's, University of London", "St George's", True),
+    ("UCL / University of Manchester", "University of Manchester", True),
+    ("UCL in partnership with Imperial College London", "Imperial College", True),
+    # a joint provider in the catalogue matches a page of either partner
+    ("St George's", "Kingston University and St George's, University of London", True),
+    ("Imperial College London", "UCL (in partnership with Imperial College)", True),
+    ("University of Leeds", "University of Manchester / University of Leeds", True),
+    # near misses: a partner that is not the provider
+    ("King's College London", "Kingston University and St George's, University of London", False),
+    ("UCL / University of Manchester", "King's College London", False),
+    ("University of Salford", "University of Manchester / University of Leeds", False),
+    ("Tropical Medicine", "London School of Hygiene & Tropical Medicine", False),
+])
+def test_joint_providers_match_either_partner(resolver, candidate_provider, catalogue_provider, linked):
+    matcher = Matcher([{"id": "x", "title": "MSc Clinical Leadership", "provider": catalogue_provider}], resolver)
+    assert (matcher.best("Clinical Leadership MSc", candidate_provider) is not None) == linked
 
 
 def test_matcher_takes_a_registry(catalogue):
