@@ -137,6 +137,7 @@ class Title(NamedTuple):
     key: str  # the words compared between titles: the text without stopwords, plus any level
     level: str | None = None  # a stated FHEQ level, "3".."8"
     subject: str = ""  # the key without the level: what the title scorer compares
+    pathway: str = ""  # a named pathway's subject: compared as a course of its own
 
 
 def _fold(text: str) -> str:
@@ -177,12 +178,35 @@ def _words(text: str) -> str:
     return " ".join(text.split())
 
 
+# A pathway of a programme, named in a bracket ("(Pathway in Translational Medicine)",
+# "(Human Nutrition Pathway)") or after a comma, colon or dash at the end ("- Leadership
+# pathway"). Only the singular word after such a separator: "Integrated Care Pathways" and
+# "Care Pathway Design" are subjects, not pathways.
+_PATHWAY_NAME_AFTER = r"pathway(?:\s+in|\s*:|\s+-)?\s+"
+_BRACKETED_PATHWAY = re.compile(
+    rf"[(\[]\s*(?:{_PATHWAY_NAME_AFTER}(?P<after>[^()\[\]]+?)|(?P<before>[^()\[\]]+?)\s+pathway)\s*[)\]]")
+_TRAILING_PATHWAY = re.compile(
+    rf"(?:,|:|\s[-\u2010-\u2015])\s+(?:{_PATHWAY_NAME_AFTER}(?P<after>[^,:()\[\]]+?)"
+    rf"|(?P<before>[^,:()\[\]\-\u2010-\u2015]+?)\s+pathway)\s*$")
+
+
+def _split_pathway(text: str) -> tuple[str, str]:
+    """(the title without its pathway, the pathway's name); the name is '' if there is none."""
+    if "pathway" not in text:  # most titles: skip both patterns
+        return text, ""
+    text = text.strip()
+    for pattern in (_BRACKETED_PATHWAY, _TRAILING_PATHWAY):
+        if match := pattern.search(text):
+            return f"{text[: match.start()]} {text[match.end():]}", match.group("after") or match.group("before")
+    return text, ""
+
+
 @lru_cache(maxsize=200_000)
 def normalise_title(title: str) -> Title:
     """Split a course title into comparable words and the set of awards it names."""
     text = _APOSTROPHE.sub("'", _fold(drop_course_codes(title or ""))).replace("*", " ")
     levels = set(_LEVEL.findall(text))
-    text = _drop_delivery(_LEVEL.sub(" ", text))
+    programme, pathway = _split_pathway(_drop_delivery(_LEVEL.sub(" ", text)))
     found: list[str] = []
 
     def take(match: re.Match) -> str:
@@ -190,7 +214,14 @@ def normalise_title(title: str) -> Title:
         found.append(award)
         return f" {SUBJECT_AWARDS[award]} " if award in SUBJECT_AWARDS else " "
 
-    text = _REPEATED_SUBJECT_AWARD.sub(r"\1", _words(AWARD_PATTERN.sub(take, text)))
+    def course_words(text: str) -> list[str]:
+        text = _REPEATED_SUBJECT_AWARD.sub(r"\1", _words(AWARD_PATTERN.sub(take, text)))
+        if found:
+            text = _TRAILING_CONNECTOR.sub("", _LEADING_CONNECTOR.sub("", text))
+        return _TRAILING_NOUN.sub("", text).split()
+
+    words = course_words(programme)
+    pathway_words = course_words(pathway) if pathway else []
     awards = set(found)
     # "PG Cert/ Dip/MSc", "Cert/PG Dip/MSc": bare Cert and Dip share the postgraduate prefix.
     if awards & POSTGRADUATE:
@@ -198,14 +229,19 @@ def normalise_title(title: str) -> Title:
             awards = (awards - {"diploma"}) | {"PgDip"}
         if awards & {"certificate"}:
             awards = (awards - {"certificate"}) | {"PgCert"}
-    if found:
-        text = _TRAILING_CONNECTOR.sub("", _LEADING_CONNECTOR.sub("", text))
-    words = _TRAILING_NOUN.sub("", text).split()
-    subject = " ".join([w for w in words if w not in STOPWORDS] or words)
+    # A pathway of nothing ("MSc (Leadership pathway)") is the course itself.
+    pathway_subject = _without_stopwords(pathway_words) if words else ""
+    words += pathway_words
+    subject = _without_stopwords(words)
     # Two levels in one title ("level 6 or 7") name no single one.
     level = levels.pop() if len(levels) == 1 else None
     suffix = f" level {level}" if level else ""
-    return Title(" ".join(words) + suffix, frozenset(awards), (subject + suffix).strip(), level, subject)
+    return Title(" ".join(words) + suffix, frozenset(awards), (subject + suffix).strip(), level, subject,
+                 pathway_subject)
+
+
+def _without_stopwords(words: list[str]) -> str:
+    return " ".join([w for w in words if w not in STOPWORDS] or words)
 
 
 def canonical_awards(awards) -> frozenset[str]:

@@ -183,6 +183,33 @@ def test_course_codes_are_dropped(title, text):
     assert normalise_title(title).text == text
 
 
+@pytest.mark.parametrize("title, text, pathway", [
+    # a pathway in brackets, or after a comma, colon or dash: the words stay, "pathway" goes
+    ("MRes in Clinical Research (Pathway in Translational Medicine)", "clinical research translational medicine",
+     "translational medicine"),
+    ("MSc Advanced Practice - Leadership pathway", "advanced practice leadership", "leadership"),
+    ("Clinical Research MRes: Health Services Research pathway", "clinical research health services research",
+     "health services research"),
+    ("MRes Clinical Research, Human Nutrition Pathway*", "clinical research human nutrition", "human nutrition"),
+    ("MRes Clinical Research - Pathway: Human Nutrition", "clinical research human nutrition", "human nutrition"),
+    ("Clinical Research (Translational Medicine Pathway) MRes", "clinical research translational medicine",
+     "translational medicine"),
+    ("MSc Advanced Practice - Leadership pathway (Part-time)", "advanced practice leadership", "leadership"),
+    # a title without a pathway has none
+    ("MRes Clinical Research", "clinical research", ""),
+    # near misses: "pathway" as part of the subject, a plural, or a pathway of nothing
+    ("Integrated Care Pathways MSc", "integrated care pathways", ""),
+    ("Clinical Pathways", "clinical pathways", ""),
+    ("Leadership: Care Pathway Design", "leadership care pathway design", ""),
+    ("Pathway to Nursing", "pathway to nursing", ""),
+    ("MSc Nursing (Adult and Child pathways)", "nursing adult and child pathways", ""),
+    ("MSc (Leadership pathway)", "leadership", ""),
+])
+def test_pathways_are_named_apart(title, text, pathway):
+    parsed = normalise_title(title)
+    assert (parsed.text, parsed.pathway) == (text, pathway)
+
+
 @pytest.mark.parametrize("left, right, relation", [
     ({"PgCert", "PgDip", "MSc"}, {"MSc"}, "shared"),
     ({"PgCert"}, {"MSc"}, "conflict"),
@@ -296,6 +323,19 @@ def test_resolver_from_registry():
     ("PSM0130 Implementation Science in Practice", "PSM0120 Implementation Science", "review"),
     ("Non-Medical Prescribing (V150)", "Non-Medical Prescribing (V300)", "review"),
     ("ISO 9001 Lead Auditor", "ISO 14001 Lead Auditor", "review"),
+    # a page's pathway is compared as the course
+    ("MRes in Clinical Research (Pathway in Translational Medicine)", "Translational Medicine MRes", "duplicate"),
+    ("MSc Advanced Practice - Leadership pathway", "MSc Leadership", "duplicate"),
+    ("Clinical Research MRes: Health Services Research pathway", "Health Services Research", "duplicate"),
+    ("MRes Clinical Research (Translational Medicine Pathway)",
+     "MRes in Clinical Research, Pathway in Translational Medicine", "duplicate"),
+    # near misses: another pathway, another award, the pathway's programme, a catalogue pathway
+    ("MRes Clinical Research (Cardiovascular Pathway)", "Translational Medicine MRes", "new"),
+    ("MRes Clinical Research (Cardiovascular Pathway)", "MRes Clinical Research, Human Nutrition Pathway", "new"),
+    ("MSc Advanced Practice - Leadership pathway", "PgCert Leadership", "new"),
+    ("MSc Advanced Practice - Leadership pathway", "MSc Clinical Leadership", "new"),
+    ("MRes Clinical Research (Pathway in Translational Medicine)", "MRes Clinical Research", "new"),
+    ("MRes Human Nutrition", "MRes Clinical Research, Human Nutrition Pathway", "new"),
     # near misses: another level, route, field or award
     ("Quality Improvement in Healthcare (Level 6)", "Quality Improvement in Healthcare (Level 7)", "new"),
     ("Clinical Skills Level 7", "Clinical Skills Level 6", "new"),
@@ -392,6 +432,12 @@ def test_candidates_are_best_first_and_limited(matcher):
 def test_candidates_show_award_conflicts_with_a_reason(matcher):
     [found] = matcher.candidates("PgCert Clinical Leadership", "Kingston University")
     assert (found["catalogue_id"], found["decision"], found["reason"]) == ("t4-35", "new", "awards conflict")
+
+
+def test_a_pathway_match_says_so(resolver):
+    matcher = Matcher([{"id": "x", "title": "Translational Medicine MRes", "provider": "UCL"}], resolver)
+    [found] = matcher.candidates("MRes in Clinical Research (Pathway in Translational Medicine)", "UCL")
+    assert (found["decision"], found["reason"]) == ("duplicate", "awards shared; pathway as the course")
 
 
 def test_same_url_is_a_duplicate_whatever_the_title(resolver):
