@@ -98,8 +98,9 @@ _REPEATED_SUBJECT_AWARD = re.compile(r"\b(" + "|".join(SUBJECT_AWARDS.values()) 
 # A course code: capital letters, then three to five digits ("QI 101", "T889", "HEA0010",
 # "LMP 2348", "EDUC 6840", "MECH H3014"). Matched on the title as written, because the
 # capitals are what tell "LDR 101" (a code) from "Leadership 101" (an introduction).
-# Fewer digits are never a code: "Level 7", "COVID 19", "Patient Safety Level 2".
-_CODE = r"(?P<letters>[A-Z]{1,5}) ?[A-Z]?(?P<number>\d{3,5})[A-Z]?"
+# Fewer digits are never a code: "Level 7", "COVID 19", "Patient Safety Level 2"; nor is one
+# letter apart from its number ("A 100 Day Plan").
+_CODE = r"(?P<letters>[A-Z]{2,5}(?= ?[A-Z]?\d)|[A-Z](?=[A-Z]?\d)) ?[A-Z]?(?P<number>\d{3,5})[A-Z]?"
 # Providers print codes before the title, in brackets after it, or after a dash or colon.
 _LEADING_CODE = re.compile(rf"^\s*{_CODE}(?:\s*[:|.]\s*|\s+[-\u2010-\u2015]\s+|\s+)(?=[^\W\d_])")
 _BRACKETED_CODE = re.compile(rf"\s*[(\[]\s*(?i:(?:module|course)\s+)?(?i:code:?\s*)?{_CODE}\s*[)\]]")

@@ -172,6 +172,7 @@ def test_normalise_title_near_misses_stay_apart(left, right):
     ("Leadership 101", "leadership 101"),
     ("Statistics 101: the Basics", "statistics 101 the basics"),
     ("Lean for Healthcare (QI 10)", "lean for healthcare qi 10"),
+    ("A 100 Day Plan for Improvement", "a 100 day plan for improvement"),
     ("Clinical Research (MSC 2025)", "clinical research"),
     # near misses: words that look like codes but have no number
     ("MSc", ""),
