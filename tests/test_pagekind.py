@@ -207,3 +207,14 @@ def test_odd_pages_get_a_type_with_reasons_never_an_exception(html):
     assert facts["page_kind"] in ("course", "listing", "news", "profile", "research", "event", "search", "faq", "job", "other")
     assert isinstance(facts["page_kind_evidence"], list)
     assert isinstance(facts["page_kind_sure"], bool)
+
+
+# Imitates a short training page that is all prose: a length, a price word, an audience, a certificate.
+PROSE_ONLY_TRAINING = page("Good Practice in Research (GPR)", """
+<p>Free e-learning and classroom courses, about 3 hours, for staff working on research studies in the NHS.
+Certificates last two years.</p>""")
+
+
+def test_a_prose_only_training_page_is_a_course():
+    facts = extract_course_facts(PROSE_ONLY_TRAINING, "https://www.example.nhs.uk/research-training/gpr")
+    assert facts["page_kind"] == "course", facts["page_kind_evidence"]

@@ -28,13 +28,14 @@ COURSE_CUES: dict[str, tuple[int, re.Pattern]] = {
         rf"|\b(?:full|part)[\s-]?time\s*[:(,]?\s*{_NUM}[\s-]+(?:weeks?|months?|years?|semesters?)"
         rf"|\b(?:runs?|lasts?|takes?|delivered|completed?|spread)\s+(?:over|for|in|across|within)\s+(?:about\s+|around\s+|approximately\s+)?(?:a\s+|an\s+|one\s+|two\s+|three\s+|{_NUM}\s+)?(?:\w+\s+)?(?:days?|weeks?|months?|years?|semesters?|terms?|academic\s+year)"
         rf"|\b{_NUM}[\s-]+(?:day|week|month|year|semester|hour)\s+(?:[a-z-]+\s+)?(?:course|programme|program|module|training|workshop|fellowship|scheme|masterclass|certificate)"
-        r"|\b\d+\s+(?:study|learning|contact|cpd|guided\s+learning)\s+hours\b|\bhours\s+of\s+(?:study|learning|content)\b",
+        r"|\b\d+\s+(?:study|learning|contact|cpd|guided\s+learning)\s+hours\b|\bhours\s+of\s+(?:study|learning|content)\b"
+        rf"|\b(?:about|around|approximately|approx\.?|lasting|just)\s+{_NUM}\s+(?:hours?|days?|weeks?|months?)\b",
         )),
     # What it costs, or that it is funded for the learner.
     "cost": (1, re.compile(
         r"\b(?:tuition|course|programme|program|module)\s+fees?\b|\bfees?\s*(?::|and\s+funding|for\s+20|\(|20\d\d)|\bfees?\b"
         r"|\bcost(?:s)?\s*(?::|is|of\s+the\s+(?:course|programme|program|module))|\bprice\b|\bper\s+(?:delegate|participant|person|learner|module|credit)\b"
-        r"|[£$€]\s?\d|\bfree\s+of\s+charge\b|\bno\s+(?:cost|charge|fee)\b|\bfully[\s-]funded\b|\bsalary\s+(?:and|costs)",
+        r"|[£$€]\s?\d|\bfree\s+of\s+charge\b|\bfree\s+(?:e-?learning|online|course|courses|training|to\s+(?:attend|join|enrol|register))\b|\bno\s+(?:cost|charge|fee)\b|\bfully[\s-]funded\b|\bsalary\s+(?:and|costs)",
         )),
     # Joining: applying, enrolling, booking, closing dates, nominations.
     "join": (2, re.compile(
@@ -48,7 +49,8 @@ COURSE_CUES: dict[str, tuple[int, re.Pattern]] = {
     "audience": (2, re.compile(
         r"\bentry\s+(?:requirements?|criteria)\b|\badmission\s+requirements?\b|\bwho\s+(?:is\s+(?:it|this|the\s+\w+)\s+for|should\s+(?:attend|apply|take)|can\s+(?:apply|attend|take\s+part)|it\s+is\s+for|this\s+(?:course|programme|program|module)\s+is\s+for)\b"
         r"|\btarget\s+audience\b|\beligib(?:le|ility)\b|\bprerequisites?\b|\b(?:is|are)\s+(?:aimed\s+at|designed\s+for|suitable\s+for|intended\s+for|open\s+to)\b"
-        r"|\bapplicants\s+(?:must|should|will)\b|\bideal\s+for\b|\bsuitable\s+for\b|\bintended\s+audience\b|\bparticipants\s+(?:must|should|will)\b",
+        r"|\bapplicants\s+(?:must|should|will)\b|\bideal\s+for\b|\bsuitable\s+for\b|\bintended\s+audience\b|\bparticipants\s+(?:must|should|will)\b"
+        r"|\bfor\s+(?:all\s+)?(?:staff|nurses|doctors|clinicians|professionals|practitioners|managers|leaders|anyone|those|people|teams)\s+(?:who|working|in|with|involved|across)\b",
         )),
     # What is taught.
     "content": (2, re.compile(
@@ -73,7 +75,7 @@ COURSE_CUES: dict[str, tuple[int, re.Pattern]] = {
         )),
     # What it leads to.
     "award": (1, re.compile(
-        r"\bcertificate\b|\bcertification\b|\bdiploma\b|\bdegree\b|\bmaster'?s\b|\bm\.?sc\b|\bph\.?d\b|\bdoctorate\b|\bcredits?\b|\bcats\s+points\b|\bects\b"
+        r"\bcertificates?\b|\bcertification\b|\bdiplomas?\b|\bdegrees?\b|\bmaster'?s\b|\bm\.?sc\b|\bph\.?d\b|\bdoctorate\b|\bcredits?\b|\bcats\s+points\b|\bects\b"
         r"|\bcpd\s+(?:points|hours|credits|accredited)\b|\bce\s+credits?\b|\bcme\b|\baccredit(?:ed|ation)\b|\bqualification\b|\bawarded\b|\bfellowships?\b|\bapprenticeships?\b",
         )),
     # When it runs.
