@@ -59,13 +59,15 @@ def test_facts_hold_their_floors(judged, wrapping):
     assert not below, f"{wrapping}: facts below the floor {FACT_FLOORS}: {below}"
 
 
-def test_noise_around_a_page_does_not_change_its_type(judged):
-    plain = {j.page["index"]: j.facts["page_kind"] for j in judged if j.wrapping == "plain"}
-    noisy = {j.page["index"]: j.facts["page_kind"] for j in judged if j.wrapping == "noisy"}
-    differ = sorted(i for i in plain if plain[i] != noisy[i])
+@pytest.mark.parametrize("wrapping", [w for w in realpages.WRAPPINGS if w != "plain"])
+def test_noise_around_a_page_does_not_change_its_type_or_scope(judged, wrapping):
+    def verdicts(name):
+        return {j.page["index"]: (j.facts["page_kind"], j.in_scope) for j in judged if j.wrapping == name}
+    plain, wrapped = verdicts("plain"), verdicts(wrapping)
+    differ = sorted(i for i in plain if plain[i] != wrapped[i])
     # Navigation, a cookie banner, a related-courses box and a footer full of improvement words
-    # are furniture: at most a few borderline pages may tip.
-    assert len(differ) <= 3, f"pages typed differently once wrapped in site furniture: {differ}"
+    # are furniture, with or without telling tags: at most a few borderline pages may tip.
+    assert len(differ) <= 3, f"pages judged differently once wrapped in {wrapping} furniture: {differ}"
 
 
 @pytest.mark.parametrize("body", [
