@@ -218,3 +218,17 @@ Certificates last two years.</p>""")
 def test_a_prose_only_training_page_is_a_course():
     facts = extract_course_facts(PROSE_ONLY_TRAINING, "https://www.example.nhs.uk/research-training/gpr")
     assert facts["page_kind"] == "course", facts["page_kind_evidence"]
+
+
+@pytest.mark.parametrize("text, cue", [
+    ("‘It changed how I lead,’ says one participant.", "quotes"),
+    ("Uploaded by: someone\n215 views", "document copy"),
+    ("Image: Getty", "picture credit"),
+    ("Dear applicant,\nWe write to you about your offer.", "letter"),
+])
+def test_rival_marks(text, cue):
+    assert cue in [c for _, c, _, _ in pagecues.rival_cues(text.lower())]
+
+
+def test_a_session_about_a_course_is_not_the_course():
+    assert ("event", "session title", 4) in pagecues.title_rivals("Improvement Coach Programme – Information Call")

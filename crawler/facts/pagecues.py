@@ -121,7 +121,7 @@ RIVAL_CUES: tuple[tuple[str, str, int, tuple[str, ...], re.Pattern], ...] = (
         r"|\bmedia\s+(?:contact|enquiries)\b|\bnotes\s+to\s+editors\b|\bread\s+more\s+news\b|\brelated\s+(?:news|stories|articles)\b|\bblog\s+posts?\b|\bshowing\s+posts\b|\bolder\s+posts\b")),
     # Reported speech: stories quote people; course pages rarely do, and then once.
     ("news", "quotes", 1, ("said", "says", "explains", "added", "commented"), re.compile(
-        r"[”\"],?\s+(?:said|says|explains|added|commented)\b|\b(?:said|says)\s+(?:dr|professor|prof|mr|mrs|ms)\b")),
+        r"[”\"’'],?\s+(?:said|says|explains|added|commented)\b|\b(?:said|says)\s+(?:dr|professor|prof|mr|mrs|ms)\b")),
     ("faq", "questions page", 4, ("faq", "frequently"), re.compile(r"\bfrequently\s+asked\s+questions\b|^faqs?\b|\bfaqs\s+(?:for|about)\b", re.M)),
     ("job", "job description", 4, ("job", "person", "responsible", "report", "grade", "band", "vacanc"), re.compile(
         r"\bjob\s+(?:description|title\s*:|details|reference|purpose|summary)\b|\bperson\s+specification\b|\b(?:responsible|reports?)\s+to\s*:|\bgrade\s*:|\bafc\s+band\b|\bvacanc(?:y|ies)\b")),
@@ -132,9 +132,15 @@ RIVAL_CUES: tuple[tuple[str, str, int, tuple[str, ...], re.Pattern], ...] = (
     ("other", "resource", 3, ("worksheet", "template", "toolkit", "resource"), re.compile(
         r"\b(?:worksheet|template|toolkit)\s*\((?:pdf|docx?)\b|\bresource\s*:\s|\bdownload\s+(?:the\s+)?(?:pdf|worksheet|template|toolkit)\b")),
 )
-LETTER = ("other", "letter", 3, ("dear", "write", "writing", "yours"), re.compile(
+# A document-sharing site's copy of slides or a PDF: "Uploaded by", "215 views", "Transcript".
+DOCUMENT_COPY = ("other", "document copy", 3, ("uploaded", "views", "downloads", "transcript"), re.compile(
+    r"\buploaded\s+by\b|^\d[\d,]*\s+(?:views|downloads)$|^transcript$", re.M))
+# A picture credit under a photo: "Image: Getty", "Photo: Jane Doe".
+PICTURE_CREDIT = ("news", "picture credit", 1, ("image", "photo", "picture"), re.compile(
+    r"\b(?:image|photo|picture|photograph)\s*:\s*[a-z]"))
+LETTER = ("other", "letter", 4, ("dear", "write", "writing", "yours"), re.compile(
     r"^dear\s+\w+|\bwe\s+(?:write|are\s+writing)\s+to\s+you\b|\byours\s+(?:sincerely|faithfully)\b", re.M))
-RIVAL_CUES = (*RIVAL_CUES, LETTER)
+RIVAL_CUES = (*RIVAL_CUES, LETTER, DOCUMENT_COPY, PICTURE_CREDIT)
 # A story's date alone on a short line: "13 November 2019", "Tuesday, September 11, 2018".
 _DATE_LINE = re.compile(
     rf"(?:(?:posted|published|publication\s+date|date\s+published|updated|last\s+updated)\s*(?:on|:)?\s*)?(?:\w+day,?\s+)?"
@@ -153,6 +159,8 @@ FEES_TITLE = re.compile(
     r"(?:tuition\s+)?(?:fees|funding|finance|bursaries|scholarships)\b",
     re.I,
 )
+# A title naming a one-off session about a course, not the course: "X – Information Call", "Webinar: ...".
+SESSION_TITLE = re.compile(r"\binformation\s+(?:call|session|evening|event|webinar)\b|\bwebinar\b|\bopen\s+(?:day|evening)\b", re.I)
 SEARCH_TITLE = re.compile(r"^search\b|\bsearch\s+results\b|^results\s+for\b", re.I)
 # A title that is a plural of offers ("Programmes", "IHI Open School online courses", "Short courses").
 LISTING_TITLE = re.compile(r"^(?:[\w'’-]+\s+){0,4}(?:courses|programmes|programs|modules|fellowships|opportunities|course\s+finder)$", re.I)
@@ -183,6 +191,8 @@ def title_rivals(title: str) -> list[tuple[str, str, int]]:
         found.append(("news", "headline title", 3))
     if FEES_TITLE.search(title or ""):
         found.append(("other", "fees title", 4))
+    if SESSION_TITLE.search(title or ""):
+        found.append(("event", "session title", 4))
     if SEARCH_TITLE.search(title or ""):
         found.append(("search", "search title", 4))
     if LISTING_TITLE.search((title or "").strip()):
