@@ -185,6 +185,7 @@ async def _render_card(datasette, request, candidate_id, shown, filters, error=N
     return await render(datasette, request, "desk/card.html", {
         "card": card, "c": card["candidate"], "filters": filters, "reasons": reasons,
         "position": ids.index(candidate_id) + 1 if candidate_id in ids else None, "queue_size": len(ids),
+        "need": next((item["need_label"] for item in shown if item["id"] == candidate_id), None),
         "skip_url": card_url(skip_to, filters) if skip_to and skip_to != candidate_id else queue_url(filters),
         "queue_url": queue_url(filters), "action_url": card_url(candidate_id, filters),
         "may_decide": await may_decide(datasette, request, ACTIONS["accept"][1]),
