@@ -123,6 +123,13 @@ def test_comparison_ignores_case_and_punctuation_but_not_words(same_provider):
     assert compare(candidate, entry, same_provider)[0]["differs"] is True
 
 
+def test_history_lists_each_changed_fact(conn, same_provider):
+    conn.execute("UPDATE candidates SET facts = json_set(facts, '$.fees', '£5,000'), facts_hash = 'changed' "
+                 "WHERE id = ?", [KCL_PGCERT])
+    [change] = load_card(conn, KCL_PGCERT, same_provider)["history"]
+    assert ("fees", "£4,500", "£5,000") in change["facts"]
+
+
 def test_facts_grid_says_not_stated():
     row = {key: None for key in ("awards", "fheq_level", "credits", "modes", "duration", "months_full_time",
                                  "months_part_time", "fees", "entry_requirements", "requires_registration",
@@ -213,10 +220,11 @@ def test_desk_routes_sign_in_csrf_and_one_line_errors(tmp_path):
         accepted = await ds.client.post(card, data={"action": "accept", "note": "fine", "csrftoken": token},
                                         cookies=cookies)
         bad_filter = await ds.client.get("/-/desk?category=out")
+        bad_site = await ds.client.get("/-/desk?site=nowhere")
         missing = await ds.client.get("/-/desk/candidates/999")
-        return front, queue, anonymous_card, anonymous_post, forged, refused, accepted, bad_filter, missing
+        return front, queue, anonymous_card, anonymous_post, forged, refused, accepted, bad_filter, bad_site, missing
 
-    front, queue, anonymous_card, anonymous_post, forged, refused, accepted, bad_filter, missing = run_async(run)
+    front, queue, anonymous_card, anonymous_post, forged, refused, accepted, bad_filter, bad_site, missing = run_async(run)
     assert 'href="/-/desk"' in front.text
     assert queue.status_code == 200 and "5</strong> candidates in scope left" in queue.text
     assert anonymous_card.status_code == 200 and "Sign in to decide" in anonymous_card.text
@@ -228,6 +236,7 @@ def test_desk_routes_sign_in_csrf_and_one_line_errors(tmp_path):
     assert accepted.headers["location"].startswith("/-/desk/candidates/")
     assert bad_filter.status_code == 400 and "No category called &#39;out&#39;" in bad_filter.text
     assert "Traceback" not in bad_filter.text
+    assert bad_site.status_code == 400 and "No site called &#39;nowhere&#39;" in bad_site.text
     assert missing.status_code == 404 and "No candidate has id 999." in missing.text
     db = open_db(path)
     assert db.execute("SELECT action, candidate_id, reviewer, note FROM decisions").fetchall() == [

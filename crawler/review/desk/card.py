@@ -81,13 +81,21 @@ def _short(value) -> str:
     return text if len(text) <= 160 else text[:157] + "..."
 
 
+def _facts(value) -> dict:
+    try:
+        facts = json.loads(value or "{}")
+    except ValueError:
+        return {}
+    return facts if isinstance(facts, dict) else {}
+
+
 def history(conn: sqlite3.Connection, candidate_id: int) -> list[dict]:
     """Each recorded change of the candidate's facts, newest first, as (fact, before, after) rows."""
     changes = []
     for change in fetch_all(conn, """SELECT run_id, changed_at, changed_fields, old_facts, new_facts
                                        FROM candidate_history WHERE candidate_id = ? ORDER BY id DESC""",
                             [candidate_id]):
-        old, new = (json.loads(change[key] or "{}") for key in ("old_facts", "new_facts"))
+        old, new = (_facts(change[key]) for key in ("old_facts", "new_facts"))
         changes.append({"run_id": change["run_id"], "changed_at": change["changed_at"],
                         "facts": [(name, _short(old.get(name)), _short(new.get(name)))
                                   for name in json_list(change["changed_fields"])]})

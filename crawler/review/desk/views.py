@@ -96,14 +96,14 @@ async def one_line(datasette, request, message: str, status: int) -> Response:
 async def queue_and_filters(datasette, request):
     """(every queue item, the filters asked for, the items they admit); BadFilter on a bad value."""
     items = await database(datasette).execute_fn(lambda conn: load_queue(conn, same_provider(datasette)))
-    filters = Filters.from_args(request.args, {item["site"] for item in items} | _sites_given(request))
+    filters = Filters.from_args(request.args, await known_sites(datasette))
     return items, filters, [item for item in items if filters.admits(item)]
 
 
-def _sites_given(request) -> set[str]:
+async def known_sites(datasette) -> set[str]:
     # A site whose candidates are all decided is still a valid filter: it shows an empty queue.
-    site = (request.args.get("site") or "").strip()
-    return {site} if site.replace("_", "").isalnum() else set()
+    rows = await database(datasette).execute("SELECT DISTINCT site FROM candidates")
+    return {row[0] for row in rows.rows}
 
 
 # ------------------------------------------------------------------ pages
@@ -219,7 +219,7 @@ async def undo_last(datasette, request):
     last = await db.execute_fn(lambda conn: last_decision(conn, reviewer))
     wanted = (form.get("decision_id") or "").strip()
     try:
-        filters = Filters.from_args(request.args, {(request.args.get("site") or "").strip()})
+        filters = Filters.from_args(request.args, await known_sites(datasette))
     except BadFilter:
         filters = Filters()
     if last is None or (wanted and wanted != str(last["id"])):
