@@ -10,7 +10,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.paths import project_path
-from crawler.review import DEFAULT_HOST, DEFAULT_PORT, serve_review
+from crawler.review import DEFAULT_ARCHIVE_DIRS, DEFAULT_HOST, DEFAULT_PORT, serve_review
 
 EXIT_CONFIG = 2
 
@@ -39,6 +39,9 @@ class Command(ScrapyCommand):
         parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
         parser.add_argument("--root", action="store_true",
                             help="print a sign-in link for the single maintainer account 'root'")
+        parser.add_argument("--archives", action="append", default=[], metavar="DIR",
+                            help="another folder of WARC files for the desk's archived pages (default: setting "
+                                 "ARCHIVE_DIR and data/snapshot)")
         parser.add_argument("--hash-password", default="", metavar="NAME",
                             help="ask for a reviewer's password and print the environment variable to set")
 
@@ -59,7 +62,9 @@ class Command(ScrapyCommand):
                   file=sys.stderr)
             self.exitcode = EXIT_CONFIG
             return
-        self.exitcode = serve_review(path, os.environ, opts.host, opts.port, opts.root)
+        archive_dirs = [self.settings.get("ARCHIVE_DIR"), *DEFAULT_ARCHIVE_DIRS[1:], *opts.archives]
+        self.exitcode = serve_review(path, os.environ, opts.host, opts.port, opts.root, archive_dirs,
+                                     self.settings.get("SITES_FILE"))
 
 
 def hash_password_line(name: str, password: str) -> str:
