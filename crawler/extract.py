@@ -11,7 +11,7 @@ import re
 
 from crawler import pagetext
 from crawler.facts import awards as award_rules
-from crawler.facts import dates, durations, entry, fees, levels, modes, pagekind, titles
+from crawler.facts import coursekinds, dates, durations, entry, fees, levels, modes, pagekind, titles
 from crawler.facts.keyfacts import KeyFacts, label_name, read_keyfacts
 from crawler.facts.structured import StructuredCourse, StructuredData, read_structured
 
@@ -184,6 +184,7 @@ def _extract(html, url: str, encoding: str | None, facts: dict) -> None:
     _awards(facts, course, keyfacts, raw_titles, main_text, meta.get("title"))
     _level_and_credits(facts, course, keyfacts, text_without_entry)
     _modes_and_duration(facts, course, keyfacts, raw_titles, main_text, text_without_entry)
+    _short_course(facts, raw_titles, main_text)
     _fees(facts, course, keyfacts, main_text)
     _topics(facts, course, keyfacts)
     _start_dates(facts, course, keyfacts, text_without_entry)
@@ -317,8 +318,13 @@ def _awards(facts: dict, course, keyfacts: KeyFacts, raw_titles, main_text: str,
         add(award_rules.awards_in_title(meta_title), "meta")
     for value in keyfacts.values.get("awards", []):
         add(award_rules.find_awards(value), "keyfacts")
+    title = raw_titles[0][1] if raw_titles else meta_title
+    if not found and coursekinds.is_module_descriptor(title, main_text):
+        # "Unit code | IIDS62302", "PU5074: ...": the degrees named in the page's header
+        # are the programmes the module belongs to, not what this page offers.
+        add(["module"], "title" if coursekinds.title_course_code(title) else "text")
     if not found:
-        window = main_text[:AWARD_TEXT_WINDOW]
+        window = _without_entry_sentences(main_text[:AWARD_TEXT_WINDOW])
         offered = " ".join(_sentences_with(_AWARD_SENTENCE, _AWARD_GUARDS, main_text))
         add(award_rules.find_awards(window + "\n" + offered), "text")
     else:
@@ -327,12 +333,35 @@ def _awards(facts: dict, course, keyfacts: KeyFacts, raw_titles, main_text: str,
         extra = [a for a in award_rules.find_awards(offered) if a in award_rules.DEGREE_AWARDS and a in ("PgCert", "PgDip")]
         if any(a in found for a in ("MSc", "MA", "MRes", "MPH", "MBA", "PgDip")):
             add(extra, "text")
-    if not found and (_SHORT_COURSE_TEXT.search(main_text[:AWARD_TEXT_WINDOW])):
-        found.append("short course")
-        source = "inferred"
+    if found == ["master's"]:
+        # "Master's in X" in the title, "a new MSc concentration" in the text: the text names its kind.
+        named = [a for a in award_rules.find_awards(_without_entry_sentences(main_text[:AWARD_TEXT_WINDOW]))
+                 if a in award_rules.NAMED_MASTERS]
+        if named:
+            found[:] = named
+            source = "text"
+    if not found and coursekinds.reads_as_module(main_text):
+        add(["module"], "text")
     facts["awards"] = [a for a in award_rules.AWARD_ORDER if a in found]
     if source:
         facts["sources"]["awards"] = source
+
+
+def _without_entry_sentences(text: str) -> str:
+    """``text`` without the sentences that state entry requirements ("You must hold a master's degree")."""
+    kept = [s for s in _SENTENCES.findall(text)
+            if not (any(w in s.lower() for w in _ENTRY_GUARDS) and _ENTRY_SENTENCE.search(s))]
+    return " ".join(kept)
+
+
+def _short_course(facts: dict, raw_titles, main_text: str) -> None:
+    """A course page with no award gets "short course" when its wording, title or length says so."""
+    if facts["awards"]:
+        return
+    title = raw_titles[0][1] if raw_titles else None
+    if _SHORT_COURSE_TEXT.search(main_text[:AWARD_TEXT_WINDOW]) or coursekinds.is_short_course(title, facts["duration_months"]):
+        facts["awards"] = ["short course"]
+        facts["sources"]["awards"] = "inferred"
 
 
 def _level_and_credits(facts: dict, course, keyfacts: KeyFacts, text: str) -> None:
@@ -349,7 +378,16 @@ def _level_and_credits(facts: dict, course, keyfacts: KeyFacts, text: str) -> No
     if level is None:
         level, source = award_rules.fheq_level_for_awards(facts["awards"]), "award"
     if level is None:
+        level, source = levels.scottish_level(text), "text"
+    if level is None and facts["awards"] == ["module"]:
+        # A module descriptor's header names the programmes it belongs to ("MSc/PGDip Health
+        # Informatics", "post-registration BSc pathways"): the module is taught at their level.
+        host = award_rules.find_awards(_without_entry_sentences(text[:AWARD_TEXT_WINDOW]))
+        level, source = award_rules.fheq_level_for_awards(host), "text"
+    if level is None:
         level, source = levels.loose_level(text), "text"
+    if level is None and set(facts["awards"]) <= {"module", "certificate"}:
+        level, source = levels.postgraduate_level(facts["url"], text[:AWARD_TEXT_WINDOW]), "text"
     facts["fheq_level"] = level
     if level is not None:
         sources["fheq_level"] = source
