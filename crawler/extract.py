@@ -68,6 +68,8 @@ _COURSE_LINK_AWARD = re.compile(r"\b(?:MSc|MA|MRes|MPhil|PgCert|PgDip|PG\s?Cert|
 _SHORT_COURSE_TEXT = re.compile(r"\bshort\s+courses?\b|\bcpd\b|\bcontinuing\s+professional\s+development\b|\bonline\s+course\b|\bworkshop\b|\bmasterclass\b|\bstudy\s+day\b|\be-?learning\b", re.I)
 
 
+_NO_MONTHS = {"full-time": None, "part-time": None}
+
 # Facts that only a course page has; their count is evidence for page_kind.
 _COURSE_FACTS = frozenset({"duration", "fees", "credits", "fheq_level", "start_dates", "entry_requirements", "awards"})
 
@@ -436,18 +438,17 @@ def _modes_and_duration(facts: dict, course, keyfacts: KeyFacts, raw_titles, mai
                 duration_text = f"{duration_text}; {piece}" if duration_text else piece
                 duration_source = course.syntax
     if duration_text is None:
-        for value in keyfacts.values.get("duration", []):
-            if durations.parse_duration(value) != {"full-time": None, "part-time": None} or durations.has_no_time_limit(value):
-                duration_text, duration_source = value, "keyfacts"
-                break
-        else:
-            if keyfacts.values.get("duration"):
-                duration_text, duration_source = keyfacts.first("duration"), "keyfacts"
+        # One row per award ("PgCert | 1 year part-time", "MSc | 3 years part-time"): all rows
+        # are kept, so the longest per mode (the highest award's) is read.
+        readable = [v for v in keyfacts.values.get("duration", [])
+                    if durations.parse_duration(v) != _NO_MONTHS or durations.has_no_time_limit(v)]
+        if readable:
+            duration_text, duration_source = "; ".join(readable), "keyfacts"
+        elif keyfacts.values.get("duration"):
+            duration_text, duration_source = keyfacts.first("duration"), "keyfacts"
     if duration_text is None:
-        for sentence in _SENTENCES.findall(text):
-            if _DURATION_CONTEXT.search(sentence) and durations.parse_duration(sentence) != {"full-time": None, "part-time": None}:
-                duration_text, duration_source = sentence.strip(), "text"
-                break
+        duration_text = _length_in_prose(text)
+        duration_source = "text" if duration_text else None
     facts["duration"] = duration_text[:300] if duration_text else None
     if duration_text:
         sources["duration"] = duration_source
@@ -493,6 +494,24 @@ def _modes_and_duration(facts: dict, course, keyfacts: KeyFacts, raw_titles, mai
             facts["duration_months"] = months
         else:
             facts["duration_months"] = durations.parse_duration(duration_text, default_mode)
+
+
+def _length_in_prose(text: str) -> str | None:
+    """The course's length from sentences and loose lines: a sentence that states it
+    ("This 12-week programme"), else a line that is only a length ("3 years"), else the
+    first sentence with a length and a looser word ("takes", "full-time")."""
+    loose = None
+    for sentence in _SENTENCES.findall(text):
+        if durations.parse_duration(sentence) == _NO_MONTHS:
+            continue
+        if durations.states_course_length(sentence):
+            return sentence.strip()
+        if loose is None and _DURATION_CONTEXT.search(sentence):
+            loose = sentence.strip()
+    for line in text.splitlines():
+        if durations.is_bare_length(line):
+            return line.strip()
+    return loose
 
 
 def _fees(facts: dict, course, keyfacts: KeyFacts, main_text: str) -> None:

@@ -329,6 +329,79 @@ def test_parse_duration(text, expected):
     assert durations.parse_duration(text) == expected
 
 
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("This 12-week experiential programme equips you to coach teams.", True),
+        ("Our 6-month leadership development programme starts in May.", True),
+        ("Lasting nine months, the programme is delivered virtually.", True),
+        ("The course runs across one academic year.", True),
+        ("The Master's Degree Program is a two-year course of study.", True),
+        ("Taking courses back to back lets the certificate be completed online in 6 – 8 months.", True),
+        ("You could finish it in as little as six weeks.", True),
+        ("This is a 3-year funding opportunity.", True),
+        ("Over the four months of the course, attendees run a project.", True),
+        # near misses: a session's length, a block within a year, a deadline
+        ("There are 10 sessions, each lasting one hour", False),
+        ("A single 3-month block in each training year", False),
+        ("Applications close in 6 weeks.", False),
+    ],
+)
+def test_states_course_length(sentence, expected):
+    assert durations.states_course_length(sentence) is expected
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("3 years", True),
+        ("One semester", True),
+        ("1- 4 years", True),
+        ("Five days", True),
+        ("Two Years (Part Time)", True),
+        ("1 year full time, 2 years part time", True),
+        ("One year FT, two years PT", True),
+        # near misses: workload totals, lengths inside prose, dates
+        ("300 hours", False),
+        ("3 years of experience in a clinical role", False),
+        ("Year 1", False),
+        ("September 2026", False),
+    ],
+)
+def test_is_bare_length(line, expected):
+    assert durations.is_bare_length(line) is expected
+
+
+@pytest.mark.parametrize(
+    "line, pair",
+    [
+        ("Length One Year (Full Time)", ("Length", "One Year (Full Time)")),
+        ("Duration 2 Semesters", ("Duration", "2 Semesters")),
+        ("Attendance mode Part-time Evening", ("Attendance mode", "Part-time Evening")),
+        ("Mode of study Full-time, Part-time", ("Mode of study", "Full-time, Part-time")),
+        ("Length of Program: 1 - 2 Years", ("Length of Program", "1 - 2 Years")),
+    ],
+)
+def test_colon_less_label_lines(line, pair):
+    facts = read_keyfacts(pagetext.parse_html("<p>x</p>"), line)
+    name = label_name(pair[0])
+    assert facts.values.get(name) == [pair[1]]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Length of the waiting list is long",
+        "Mode of assessment essay",
+        "Duration depends on the modules you choose",
+        "Study mode matters less than commitment",
+    ],
+)
+def test_colon_less_label_near_misses(line):
+    facts = read_keyfacts(pagetext.parse_html("<p>x</p>"), line)
+    assert not facts.values.get("duration") and not facts.values.get("modes")
+
+
 def test_duration_without_mode_goes_to_the_default_mode():
     assert durations.parse_duration("2 years", default_mode="part-time") == {"full-time": None, "part-time": 24}
 
