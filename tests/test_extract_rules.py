@@ -627,6 +627,39 @@ def test_modes_in_label(value, expected):
         # a campus with a two-word name; a campus mentioned for something else is not a mode
         ("Teaching takes place on our Avery Hill campus in Eltham.", {"campus"}),
         ("Apply on our website or visit the campus shop", set()),
+        # lengths per mode, option lines and brackets
+        ("The Masters takes one year full-time or two years part-time.", {"full-time", "part-time"}),
+        ("Full-time: £9,000 per annum\nPart-time: £4,500 per annum", {"full-time", "part-time"}),
+        ("• Part-time (Home): Open", {"part-time"}),
+        ("Semester 1, 2026 [Online] - Sydney", {"online"}),
+        ("2020/21 Part-time Postgraduate course", {"part-time"}),
+        ("this 2-year, part-time program", {"part-time"}),
+        ("Scholarships start in May, running part-time for 18 months.", {"part-time"}),
+        ("fellows were funded one day a week over a year", {"part-time"}),
+        # how it is taught, in prose
+        ("Virtual and in-person workshops make up the programme.", {"online", "campus"}),
+        ("a virtual professional development program", {"online"}),
+        ("The course runs as a 2-day course, in person.", {"campus"}),
+        ("four 5-day sessions, taught in person on campus", {"campus"}),
+        ("10 study days of face to face/virtual learning", {"campus", "online"}),
+        ("Delivery will combine online and in-person methods of learning.", {"online", "campus", "blended"}),
+        ("the certificate can be completed online in 6 months", {"online"}),
+        ("participants also attend regular webinars", {"online"}),
+        ("the programme is part-residential", {"blended"}),
+        # learning tied to the learner's job
+        ("a project in their own work area", {"work-based"}),
+        ("trainees get protected time to practise quality improvement", {"work-based"}),
+        ("the employer meets the cost of backfill", {"work-based"}),
+        ("An ACF post runs alongside clinical training.", {"work-based"}),
+        ("your placement will be in a GP setting", {"work-based"}),
+        # near misses: timetables, jobs, prose about other things
+        ("Seminars run three days a week.", set()),
+        ("studying alongside your job", set()),
+        ("Full-time staff get a discount.", set()),
+        ("Our virtual tour shows the library.", set()),
+        ("No participation in TeamSTEPPS Online.", set()),
+        ("in-person", set()),
+        ("taught residential modules", set()),
     ],
 )
 def test_modes_in_text(text, expected):
