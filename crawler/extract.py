@@ -43,7 +43,8 @@ MAX_ANALYSIS_CHARS = 200_000
 MAX_SUMMARY_PARAGRAPHS_SCANNED = 50
 
 _SENTENCES = re.compile(r"[^.!?\n]+[.!?]?")
-_FEE_LINE = re.compile(r"\b(?:fees?|costs?|price|tuition|pay|charge)\b", re.I)
+# "Part-time: £4,500 per annum" in a fees box whose heading was an icon is a fee line too.
+_FEE_LINE = re.compile(r"\b(?:fees?|costs?|price|tuition|pay|charge)\b|\bper\s+(?:annum|year)\b|^\s*(?:full|part)[\s-]?time\s*:", re.I)
 _DURATION_CONTEXT = re.compile(
     r"\bfull[\s-]?time\b|\bpart[\s-]?time\b|\blasts?\b|\btakes?\b|\bruns?\s+(?:for|over)\b|\bduration\b|\bover\s+(?:a\s+period\s+of\s+)?(?:\d|one|two|three|four|five|six|twelve|eighteen)"
     r"|\bcomplete(?:d)?\s+(?:in|within|over)\b|\bspread\s+over\b|\bcourse\s+length\b|\bis\s+an?\s+(?:\d|one|two|three|four|five|six)[\w-]*\s+(?:day|week|month|year)", re.I)
@@ -65,7 +66,10 @@ _AWARD_GUARDS = ("available", "offered", "awarded", "study", "exit", "interim", 
 _TOPIC_CREDITS = re.compile(r"\s*[(\[,–—-]?\s*\d{1,3}\s*(?:credits?|cats|ects)[)\]]?\s*$|^\s*(?:core|optional|compulsory|module)\s*[:–-]\s*", re.I)
 _TOPIC_NOISE = re.compile(r"^(?:core|optional|compulsory|elective)(?:\s+modules?)?$|^(?:apply|enrol|enroll|book|register|sign\s+up|download|request|contact\s+us|find\s+out)\b|^(?:year|stage|level|semester|term|part)\s+\w+$|^(?:read|show|view|see)\s+(?:more|less|all)\b|^\d+$", re.I)
 _COURSE_LINK_AWARD = re.compile(r"\b(?:MSc|MA|MRes|MPhil|PgCert|PgDip|PG\s?Cert|PG\s?Dip|BSc|BA|PhD|Postgraduate\s+(?:Certificate|Diploma))\b", re.I)
-_SHORT_COURSE_TEXT = re.compile(r"\bshort\s+courses?\b|\bcpd\b|\bcontinuing\s+professional\s+development\b|\bonline\s+course\b|\bworkshop\b|\bmasterclass\b|\bstudy\s+day\b|\be-?learning\b", re.I)
+_SHORT_COURSE_TEXT = re.compile(r"\bshort\s+courses?\b|\bcpd\b|\bcontinuing\s+professional\s+development\b|\bonline\s+course\b|\bworkshop\b|\bmasterclass\b|\bstudy\s+day\b|\be-?learning\b"
+                                r"|\bprofessional\s+development\s+program(?:me)?\b|\bshort\s+learning\s+program(?:me)?\b|\btraining\s+(?:course|program(?:me)?)\b", re.I)
+# Awards the whole <title> may name as part of the site's name, not the page's course.
+_SITE_NAME_AWARDS = ("certificate", "master's")
 
 
 _NO_MONTHS = {"full-time": None, "part-time": None}
@@ -317,7 +321,8 @@ def _awards(facts: dict, course, keyfacts: KeyFacts, raw_titles, main_text: str,
         add(award_rules.awards_in_title(raw), "title" if where == "text" else where)
     if meta_title:
         # The whole <title>, site part included: "X - e-learning module | Provider".
-        add(award_rules.awards_in_title(meta_title), "meta")
+        # Certificate and master's words there may be the site's name ("QIMS Certification").
+        add([a for a in award_rules.awards_in_title(meta_title) if a not in _SITE_NAME_AWARDS], "meta")
     for value in keyfacts.values.get("awards", []):
         add(award_rules.find_awards(value), "keyfacts")
     title = raw_titles[0][1] if raw_titles else meta_title
@@ -361,7 +366,7 @@ def _short_course(facts: dict, raw_titles, main_text: str) -> None:
     if facts["awards"]:
         return
     title = raw_titles[0][1] if raw_titles else None
-    if _SHORT_COURSE_TEXT.search(main_text[:AWARD_TEXT_WINDOW]) or coursekinds.is_short_course(title, facts["duration_months"]):
+    if _SHORT_COURSE_TEXT.search(main_text[:AWARD_TEXT_WINDOW]) or coursekinds.is_short_course(title, facts["duration_months"], main_text):
         facts["awards"] = ["short course"]
         facts["sources"]["awards"] = "inferred"
 

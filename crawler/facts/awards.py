@@ -143,7 +143,8 @@ def fheq_level_for_awards(awards: list[str]) -> int | None:
 # joiners between them ("MSc / PgDip", "MSc in ..."). An award in the middle
 # ("Degree Apprenticeship with MSc Leadership") is part of the name and stays,
 # as does MBA after "Executive" ("Executive MBA").
-_DEGREE_SPELLINGS = "|".join(p for a, p in _SPELLINGS_I if a in DEGREE_AWARDS)
+# A US "Graduate Certificate in X" names its subject after the award, as a degree does.
+_DEGREE_SPELLINGS = "|".join(p for a, p in _SPELLINGS_I if a in DEGREE_AWARDS or a == "certificate")
 _DEGREE_SPELLINGS_CS = "|".join(p for a, p in _SPELLINGS_CS if a != "MBA")
 _TITLE_TOKEN = (
     rf"(?:(?i:{_DEGREE_SPELLINGS}|\bcert(?:ificate)?\b|\bdip(?:loma)?\b|\(hons\)|\bhons\b|\bmasters?\b|\bdoctorate\b(?=\s+in\b))"

@@ -42,6 +42,12 @@ _SHORT_COURSE_TITLE = re.compile(
 MAX_SHORT_COURSE_MONTHS = 6
 
 
+# "This course gives ...", "The course is hands-on": a page that keeps calling itself a
+# course and names no award is a course that leads to none.
+_COURSE_PROSE = re.compile(r"\b(?:this|the)\s+(?:\w+\s+)?(?:course|training)\b(?!\s+(?:leader|director|team|fees?|page|catalogue|finder|search)s?\b)", re.I)
+MIN_COURSE_PROSE = 2
+
+
 def title_course_code(title: str | None) -> str | None:
     """The module code that opens or closes a title ("PU5074: Implementation Science" -> "PU5074"), or None."""
     if not title:
@@ -66,9 +72,12 @@ def reads_as_module(text: str) -> bool:
     return len(_MODULE_PROSE.findall(head)) >= MIN_MODULE_PROSE
 
 
-def is_short_course(title: str | None, months: dict) -> bool:
-    """True for training named as such in its title, or a course shorter than MAX_SHORT_COURSE_MONTHS."""
+def is_short_course(title: str | None, months: dict, text: str = "") -> bool:
+    """True for training named as such in its title or prose, or a course shorter than MAX_SHORT_COURSE_MONTHS."""
     if title and _SHORT_COURSE_TITLE.search(title):
+        return True
+    head = text[:MODULE_CUE_WINDOW]
+    if ("course" in head.lower() or "training" in head.lower()) and len(_COURSE_PROSE.findall(head)) >= MIN_COURSE_PROSE:
         return True
     lengths = [m for m in months.values() if m is not None]
     return bool(lengths) and max(lengths) < MAX_SHORT_COURSE_MONTHS
