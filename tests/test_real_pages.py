@@ -25,7 +25,7 @@ FLOORS = {
     "scope_precision": 0.85,
     "scope_recall": 0.75,
 }
-FACT_FLOORS = {"award": 0.45, "level": 0.70, "modes": 0.45, "duration": 0.45, "fees": 0.75}
+FACT_FLOORS = {"award": 0.76, "level": 0.85, "modes": 0.82, "duration": 0.82, "fees": 0.95}
 
 
 @pytest.fixture(scope="module")
