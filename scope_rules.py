@@ -305,6 +305,16 @@ def _english_share(text: str) -> float:
     return sum(w in _ENGLISH_STOPWORDS for w in words) / len(words)
 
 
+def _health_named_in_text_only(title_focus: float, health: float, other_settings: float) -> bool:
+    """True when an improvement title and health words in the body text, outweighing any other
+    setting, give the health setting that the title and summary leave unsaid."""
+    # Improvement courses outside health care name their sector (manufacturing, schools,
+    # customers), and the other_setting lists weigh those words; an improvement course whose
+    # only sector words are health words is a health course. Seen on document-site copies of
+    # programme packs, CPD module contents and trust pages for an improvement programme.
+    return title_focus > 0 and health > other_settings
+
+
 def _evidence(rules: ScopeRules, fields: dict) -> tuple[dict, dict, list[dict]]:
     """Score every list over every field: (score by list, score by list and field, reasons)."""
     by_list: dict[str, float] = {}
@@ -380,14 +390,21 @@ def classify(facts: dict, rules: ScopeRules | None = None) -> dict:
     if listed_awards:
         return _verdict("out", evidence, _reason("list_of_courses", f"{listed_awards} award names", "text"), found)
 
+    other = {t.name: by_list[t.name] for t in rules.of_role("other_setting") if t.name in by_list}
+    title_focus = role_total("focus", ("title",))
     if health < HEALTH_MIN:
         if not found and _english_share(" ".join(fields.values())) < ENGLISH_STOPWORD_SHARE:
             return _verdict("out", 0.0, _reason("not_english", "no English scope terms; text not English", "page"), [])
-        return _verdict(
-            "out", evidence, _reason("no_health_setting", f"health {health:.1f} < {HEALTH_MIN}", "page"), found
-        )
+        if not _health_named_in_text_only(title_focus, health, sum(other.values())):
+            return _verdict(
+                "out", evidence, _reason("no_health_setting", f"health {health:.1f} < {HEALTH_MIN}", "page"), found
+            )
+        found = [
+            _reason("health_setting_in_text", f"title names improvement; health {health:.1f} > other settings "
+                    f"{sum(other.values()):.1f}", "page"),
+            *found,
+        ]
 
-    other = {t.name: by_list[t.name] for t in rules.of_role("other_setting") if t.name in by_list}
     if other:
         main_other = max(other, key=other.get)
         if sum(other.values()) >= health:
@@ -398,7 +415,6 @@ def classify(facts: dict, rules: ScopeRules | None = None) -> dict:
                 found,
             )
 
-    title_focus = role_total("focus", ("title",))
     pre_registration = role_total("pre_registration")
     if pre_registration and not title_focus:
         return _verdict(
