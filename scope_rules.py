@@ -442,6 +442,13 @@ def classify(facts: dict, rules: ScopeRules | None = None) -> dict:
     if (title_focus and title_focus >= title_related) or (strong_focus >= CORE_MIN and strong_focus >= strong_related):
         decision = _reason("improvement_is_the_focus", f"focus {strong_focus:.1f} >= related {strong_related:.1f}", "page")
         return _verdict("core", evidence, decision, found)
+    text_focus, text_related = focus - strong_focus, related - strong_related
+    if not strong_focus and not strong_related and text_focus > text_related:
+        # The course's own description says nothing either way (a document-site copy, a
+        # summary that is a cookie notice or a timetable): the body text is all there is.
+        decision = _reason("improvement_is_the_focus", f"only the body text speaks: focus {text_focus:.1f} "
+                           f"> related {text_related:.1f}", "text")
+        return _verdict("core", evidence, decision, found)
     decision = _reason("improvement_is_a_topic", f"focus {strong_focus:.1f}, related {strong_related:.1f}", "page")
     return _verdict("related", evidence, decision, found)
 
