@@ -435,13 +435,15 @@ def classify(facts: dict, rules: ScopeRules | None = None) -> dict:
     # "Focused completely on improvement": focus evidence where the course team
     # describes the course (not the body text) outweighs the topic-level evidence found
     # in the same places; body text is left out of both sides, since it counts for focus
-    # nowhere here and a long page would otherwise outvote its own summary.
+    # nowhere here and a long page would otherwise outvote its own summary. A tie goes to
+    # the title: one that names a topic ("MSc Clinical Research") makes improvement a topic.
     # The report's own test was "improvement or innovation in the title": a title
     # whose improvement words outweigh its leadership or evidence words decides.
     strong_focus = focus - role_total("focus", ("text",))
     strong_related = related - role_total("related", ("text",))
     title_related = role_total("related", ("title",))
-    if (title_focus and title_focus >= title_related) or (strong_focus >= CORE_MIN and strong_focus >= strong_related):
+    focus_outweighs = strong_focus > strong_related or (strong_focus == strong_related and not title_related)
+    if (title_focus and title_focus >= title_related) or (strong_focus >= CORE_MIN and focus_outweighs):
         decision = _reason("improvement_is_the_focus", f"focus {strong_focus:.1f} >= related {strong_related:.1f}", "page")
         return _verdict("core", evidence, decision, found)
     text_focus, text_related = focus - strong_focus, related - strong_related

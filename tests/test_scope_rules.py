@@ -579,3 +579,21 @@ def test_body_text_decides_only_when_the_description_is_silent():
     # a summary that names topic evidence keeps the body text from deciding
     speaking = dict(silent, summary="A leadership programme for foundation doctors.")
     assert classify(speaking)["category"] == "related"
+
+
+@pytest.mark.parametrize(
+    "title, summary, expected",
+    [
+        # focus in the summary ties with a title naming a topic: the title makes it a topic
+        ("MSc Clinical Research", "For NHS staff using quality improvement in their services.", "related"),
+        # the same summary under a title naming neither is about improvement
+        ("The Frontline Programme", "For NHS staff using quality improvement in their services.", "core"),
+        # a tie inside the summary, title silent: the description's focus decides
+        ("The Frontline Programme", "For NHS staff using quality improvement, leadership and managing change.", "core"),
+        # ...and topic words outweighing it make it a topic
+        ("The Frontline Programme", "For NHS staff: quality improvement, leadership, managing change and coaching and mentoring.",
+         "related"),
+    ],
+)
+def test_a_tie_in_the_description_goes_to_the_title(title, summary, expected):
+    assert classify(course(title, summary))["category"] == expected
