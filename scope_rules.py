@@ -105,6 +105,10 @@ _DEAD_END_LINK = re.compile(
     r"^(?:mailto:|tel:|javascript:)|\.(?:pdf|jpe?g|png|gif|svg|docx?|xlsx?|pptx?|zip|mp[34])(?:[?#]|$)"
 )
 
+# Web domains that only health and care services publish on: the NHS of each UK nation
+# and Northern Ireland's health and social care service.
+_HEALTH_SERVICE_DOMAIN = re.compile(r"^[a-z]+://(?:[^/?#@]*\.)?(nhs\.uk|nhs\.scot|nhs\.wales|hscni\.net)(?::\d+)?(?:[/?#]|$)")
+
 _AWARD_WORDS = re.compile(
     r"\b(?:MSc|MA|MRes|MPhil|MPH|MBA|PhD|PgCert|PgDip|PGCert|PGDip|BSc|BA|LLM|MEng|FdSc|FdA)\b"
 )
@@ -307,6 +311,14 @@ def _english_share(text: str) -> float:
     return sum(w in _ENGLISH_STOPWORDS for w in words) / len(words)
 
 
+def _health_service_domain(url) -> str | None:
+    """The health service domain a page's address is on (nhs.uk...), else None."""
+    if not isinstance(url, str):
+        return None
+    match = _HEALTH_SERVICE_DOMAIN.match(url.strip().lower())
+    return match.group(1) if match else None
+
+
 def _health_named_in_text_only(title_focus: float, health: float, other_settings: float) -> bool:
     """True when an improvement title and health words in the body text, outweighing any other
     setting, give the health setting that the title and summary leave unsaid."""
@@ -380,9 +392,15 @@ def classify(facts: dict, rules: ScopeRules | None = None) -> dict:
     # A provider whose whole offer is health care (IHI, BMJ, NIHR, NHS programmes: the
     # registry's `health_focused`) gives every one of its pages the health setting.
     provider = facts.get("provider_health_focused")
+    service_domain = None if provider else _health_service_domain(facts.get("url"))
     if provider:
         health += HEALTH_MIN
         found = [_reason("health_provider", str(provider), "provider"), *found]
+    elif service_domain:
+        # So does a health service's own web address, registered or not (an NHS trust's
+        # improvement academy page that never says "health" or "patients").
+        health += HEALTH_MIN
+        found = [_reason("health_provider", service_domain, "provider"), *found]
     focus = role_total("focus")
     related = role_total("related")
     penalty = role_total("penalty")

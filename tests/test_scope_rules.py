@@ -597,3 +597,30 @@ def test_body_text_decides_only_when_the_description_is_silent():
 )
 def test_a_tie_in_the_description_goes_to_the_title(title, summary, expected):
     assert classify(course(title, summary))["category"] == expected
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        # a health service's own address gives the setting a page leaves unsaid
+        ("https://www.examplettrust.nhs.uk/academy/qi-level-2", "core"),
+        ("https://learning.example.nhs.scot/courses/qi", "core"),
+        ("https://www.example.hscni.net/training/qi", "core"),
+        # ...look-alike addresses and other sites do not
+        ("https://www.example.com/nhs.uk/qi-level-2", "out"),
+        ("https://nhs.uk.example.com/qi-level-2", "out"),
+        ("https://www.example.co.uk/training/qi", "out"),
+        (None, "out"),
+    ],
+)
+def test_a_health_service_address_gives_the_setting(url, expected):
+    facts = course("Level 2 QI: running your first project", "Four months, six taught hours, coaching clinics.",
+                   text="The model for improvement, driver diagrams and PDSA cycles in your own work area.", url=url)
+    verdict = classify(facts)
+    assert verdict["category"] == expected
+    assert any(r["rule"] == "health_provider" for r in verdict["reasons"]) == (expected != "out")
+
+
+def test_a_health_service_address_still_needs_improvement_evidence():
+    facts = course("Spreadsheets for Beginners", "A half-day workshop for staff.", url="https://www.example.nhs.uk/training/excel")
+    assert classify(facts)["reasons"][0]["rule"] == "too_little_improvement_evidence"
