@@ -22,8 +22,8 @@ from crawler.terms import load_terms
 FLOORS = {
     "course_recall": 0.92,
     "noncourse_rejection": 0.75,
-    "scope_precision": 0.85,
-    "scope_recall": 0.75,
+    "scope_precision": 0.88,
+    "scope_recall": 0.88,
 }
 FACT_FLOORS = {"award": 0.76, "level": 0.85, "modes": 0.82, "duration": 0.82, "fees": 0.95}
 
