@@ -153,7 +153,7 @@ class ArchiveMiddleware:
         replay = crawler.settings.get("REPLAY", "")
         write = crawler.settings.get("ARCHIVE_WRITE", "")
         if not replay and not write:
-            raise NotConfigured("neither REPLAY nor ARCHIVE_WRITE is set")
+            raise NotConfigured  # a plain live crawl: silent, not a warning
         replay_paths = _split_paths(replay)
         for path in replay_paths:
             if not path.is_file():

@@ -13,6 +13,7 @@ from crawler.catalogue import load_catalogue
 from crawler.configfile import ConfigError
 from crawler.distributed import is_distributed
 from crawler.distributed.commands import run_worker
+from crawler.operations.terminal import quiet_by_default
 from crawler.paths import project_path
 from crawler.registry import RegistryError, load_registry
 from crawler.runlog import close_run, crawl_mode
@@ -60,13 +61,7 @@ class Command(ScrapyCommand):
             self.settings.set("DATABASE", opts.db, priority="cmdline")
         if opts.distributed:
             self.settings.set("DISTRIBUTED_REDIS_URL", opts.distributed, priority="cmdline")
-        # Progress on a terminal; only warnings and the summary for cron.
-        if not sys.stderr.isatty() and self.settings.getpriority("LOG_LEVEL") < 40:
-            self.settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
-        elif sys.stderr.isatty():
-            # One progress line per site instead of Scrapy's unnamed "Crawled N pages" lines.
-            self.settings.set("PROGRESS_INTERVAL", 10.0, priority="cmdline")
-            self.settings.set("LOGSTATS_INTERVAL", 0.0, priority="cmdline")
+        quiet_by_default(self.settings, on_terminal=sys.stderr.isatty())
 
     def run(self, args, opts):
         if args:
