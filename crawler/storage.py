@@ -374,3 +374,16 @@ def forbidden_pairs(db) -> set[tuple[str, str]]:
 
 def catalogue_rows(db) -> list[dict]:
     return list(db.query("SELECT id, title, provider, category, url FROM catalogue ORDER BY id"))
+
+
+def read_only_catalogue_rows(path: str | Path) -> list[dict]:
+    """catalogue_rows of a database file, read through a read-only connection (the file is not touched)."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"{project_path(path).as_uri()}?mode=ro", uri=True)
+    try:
+        if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'catalogue'").fetchone():
+            return []
+        return catalogue_rows(sqlite_utils.Database(conn))
+    finally:
+        conn.close()

@@ -13,6 +13,7 @@ from crawler.catalogue import load_catalogue
 from crawler.configfile import ConfigError
 from crawler.distributed import is_distributed
 from crawler.distributed.commands import run_worker
+from crawler.operations.database_file import check_database_file
 from crawler.operations.terminal import quiet_by_default
 from crawler.paths import project_path
 from crawler.registry import RegistryError, load_registry
@@ -76,6 +77,7 @@ class Command(ScrapyCommand):
                 # A worker never opens the database: `scrapy ingest` stores and summarises the run.
                 self.exitcode = run_worker(self.crawler_process, self.settings, keys)
                 return
+            check_database_file(self.settings.get("DATABASE"), must_exist=False)
             db = open_db(self.settings.get("DATABASE"))
             load_catalogue(db, self.settings.get("CATALOGUE_FILE"))
         except (ConfigError, UsageError) as exc:

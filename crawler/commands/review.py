@@ -9,7 +9,7 @@ import sys
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from crawler.paths import project_path
+from crawler.operations.database_file import DatabaseFileError, check_database_file
 from crawler.review import DEFAULT_HOST, DEFAULT_PORT, serve_review
 
 EXIT_CONFIG = 2
@@ -53,10 +53,10 @@ class Command(ScrapyCommand):
         if opts.hash_password:
             print(hash_password_line(opts.hash_password, getpass.getpass("Password: ")))
             return
-        path = project_path(self.settings.get("DATABASE"))
-        if not path.is_file():
-            print(f"configuration error: database {path} not found (run `scrapy crawlall` first, or use --db)",
-                  file=sys.stderr)
+        try:
+            path = check_database_file(self.settings.get("DATABASE"))
+        except DatabaseFileError as exc:
+            print(f"configuration error: {exc}", file=sys.stderr)
             self.exitcode = EXIT_CONFIG
             return
         self.exitcode = serve_review(path, os.environ, opts.host, opts.port, opts.root)
