@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import BinaryIO, TextIO
 
 from crawler.matching import Matcher
+from crawler.operations.safe_cells import safe_csv_row
 
 REQUIRED_COLUMNS = ("title", "provider")
 MATCH_COLUMNS = ("catalogue_id", "catalogue_title", "catalogue_provider", "score", "decision")
@@ -147,6 +148,6 @@ def _write_batch(batch: list[tuple[dict, bool]], out_file: TextIO, writer, out_c
                    catalogue_provider=found["provider"] if found else None,
                    score=found["score"] if found else None, decision=decision or None)
         if writer:
-            writer.writerow(row)
+            writer.writerow(safe_csv_row(row))  # the list goes back into a spreadsheet
         else:
             out_file.write(json.dumps({c: row.get(c) for c in out_columns}, ensure_ascii=False) + "\n")

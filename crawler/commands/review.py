@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 import sys
 
 from scrapy.commands import ScrapyCommand
@@ -40,7 +41,8 @@ class Command(ScrapyCommand):
         parser.add_argument("--root", action="store_true",
                             help="print a sign-in link for the single maintainer account 'root'")
         parser.add_argument("--hash-password", default="", metavar="NAME",
-                            help="ask for a reviewer's password and print the environment variable to set")
+                            help="ask for a reviewer's password and print the environment variable to set; "
+                                 "NAME is ASCII letters, digits and underscores, starting with a letter")
 
     def process_options(self, args, opts):
         super().process_options(args, opts)
@@ -51,6 +53,11 @@ class Command(ScrapyCommand):
         if args:
             raise UsageError("review takes no positional arguments; use --db PATH")
         if opts.hash_password:
+            problem = reviewer_name_problem(opts.hash_password)
+            if problem:  # before asking for a password
+                print(f"review: {problem}", file=sys.stderr)
+                self.exitcode = EXIT_CONFIG
+                return
             print(hash_password_line(opts.hash_password, getpass.getpass("Password: ")))
             return
         try:
@@ -62,12 +69,26 @@ class Command(ScrapyCommand):
         self.exitcode = serve_review(path, os.environ, opts.host, opts.port, opts.root)
 
 
+# A reviewer name becomes part of an environment variable name (REVIEW_PASSWORD_HASH_<NAME>),
+# which a shell only accepts in ASCII: "josé" made an export line bash refused.
+REVIEWER_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
+REVIEWER_NAME_RULE = ("reviewer names start with a letter and have only ASCII letters, digits and underscores, "
+                      "at most 40 (they are not case-sensitive)")
+
+
+def reviewer_name_problem(name: str) -> str | None:
+    if REVIEWER_NAME.fullmatch(name):
+        return None
+    return f"{name!r} cannot be a reviewer name: {REVIEWER_NAME_RULE}"
+
+
 def hash_password_line(name: str, password: str) -> str:
     """The `export` line that gives reviewer `name` an account."""
     from datasette_auth_passwords.utils import hash_password
 
-    if not name.replace("_", "").isalnum():
-        raise UsageError("reviewer names are letters, digits and underscores")
+    problem = reviewer_name_problem(name)
+    if problem:
+        raise UsageError(problem)
     if not password:
         raise UsageError("empty password")
     return f"export REVIEW_PASSWORD_HASH_{name.upper()}='{hash_password(password)}'"
