@@ -301,7 +301,11 @@ VIEWS = {
             SELECT s.*, (SELECT count(*) FROM runs r WHERE r.status = 'finished'
                           AND r.id > s.last_seen_run
                           AND EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(r.sites) THEN r.sites END) j
-                                       WHERE j.value = s.site)) AS runs_missed
+                                       WHERE j.value = s.site)
+                          -- ... and fetched pages from it: a site that could not be reached, or an
+                          -- archive with nothing for it, says nothing about its courses (issue 13).
+                          AND NOT EXISTS (SELECT 1 FROM run_sites rs WHERE rs.run_id = r.id AND rs.site = s.site
+                                             AND rs.pages_fetched = 0)) AS runs_missed
               FROM (
                 SELECT k.id, k.title, k.provider, k.category, k.origin, coalesce(a.site, max(mc.site)) AS site,
                        -- A pair a maintainer confirmed is seen whenever its page is; a matcher

@@ -25,6 +25,7 @@ def run_summary(db, run_id: int) -> dict:
             "bytes": row["bytes"],
             "finish_reason": row["finish_reason"],
             "replay_missing": stats.get("archive/replay_missing", 0),
+            "archive_damaged_files": stats.get("archive/damaged_files", 0),
             # errors/* lost a page; faults/* were counted while the crawl carried on (link traps, charsets).
             "error_kinds": {k.split("/", 1)[1]: v for k, v in stats.items() if k.startswith(("errors/", "faults/"))},
         }
@@ -60,6 +61,9 @@ def format_summary(summary: dict) -> str:
     lines.append(f"{'total':<{width}}  {totals}  {harvest_rate(summary['totals']):>7.2f}")
     downloaded = sum(s.get("bytes") or 0 for s in summary["sites"].values())
     lines.append(f"Downloaded {downloaded / 1_000_000:.1f} MB from the sites (304s and archive replays count as sent)")
+    if any(s.get("archive_damaged_files") for s in summary["sites"].values()):
+        lines.append("The replay archive is damaged part way: only the records before the damage were replayed "
+                     "(the warning above names the file and the byte)")
     lines.extend(format_changes(summary.get("changes") or {}))
     alerts = summary.get("alerts") or []
     if summary.get("failed"):
@@ -86,6 +90,11 @@ def failure_line(summary: dict) -> str:
     else:
         why = f"none of the {len(summary['sites'])} sites fetched a single page"
     detail = ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
+    if summary.get("mode") == "replay":
+        answered = summary["totals"]["pages_fetched"]
+        missing = sum(s.get("replay_missing", 0) for s in summary["sites"].values())
+        return (f"Run failed (exit status 1): the archive answered {answered} of the {answered + missing} pages "
+                "asked for; is it the right archive? (this run does not count towards \"not seen\")")
     return (f"Run failed (exit status 1): {why}"
             + (f"; errors: {detail}" if detail else "; no errors counted (were the sites skipped or capped at 0?)")
             + ". Network down, or every site gone?")

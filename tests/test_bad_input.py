@@ -28,8 +28,8 @@ GOOD_CATALOGUE = (PROJECT_ROOT / "data" / "catalogue.csv").read_text(encoding="u
 @dataclass(frozen=True)
 class Case:
     name: str
-    command: tuple[str, ...]   # {db}, {sites}, {terms}, {scope}, {catalogue}, {input} are filled in
-    bad: str                   # which file is bad: db, sites, terms, scope, catalogue, input
+    command: tuple[str, ...]   # {db}, {sites}, {terms}, {scope}, {catalogue}, {input}, {archive} are filled in
+    bad: str                   # which file is bad: db, sites, terms, scope, catalogue, input, archive
     kind: str                  # how it is bad (see make_bad)
     status: int                # the documented exit status
     problem: str               # words the one line must contain
@@ -93,6 +93,13 @@ CASES = [
     Case("all", CONFIG_COMMANDS["rescore"], "scope", "duplicate_key", 2, "duplicate key"),
     Case("all", CONFIG_COMMANDS["crawlall"], "catalogue", "not_utf8", 2, "not UTF-8"),
     Case("all", CONFIG_COMMANDS["crawlall"], "catalogue", "binary", 2, "binary"),
+    # A replay archive that cannot be replayed at all: refused before any crawl, by every command that replays.
+    *[Case("archive", command, "archive", kind, 2, problem)
+      for command in (("crawlall", "--only", "kcl", "--replay", "{archive}", "--db", "{db}"),
+                      ("crawl", "kcl", "-s", "REPLAY={archive}", "-s", "DATABASE={db}"),
+                      ("explain", "--warc", "{archive}"))
+      for kind, problem in {"missing": "not found", "empty": "is empty", "text": "not a readable WARC",
+                            "corrupt": "not a readable WARC"}.items()],
     # The list `scrapy match` is given: status 1, the input could not be read.
     *[Case("input", CONFIG_COMMANDS["match"], "input", kind, 1, problem) for kind, problem in {
         "missing": "No such file", "binary": "binary"}.items()],
@@ -126,8 +133,9 @@ def make_bad(kind: str, path: Path, good: str | bytes, template_db: Path) -> Non
         path.write_text("id,title\n1,not a database\n")
     elif kind == "truncated":
         path.write_bytes(data[: len(data) // 2 + 7])
-    elif kind == "corrupt":
-        path.write_bytes(data[:100] + garbage(len(data) - 100))
+    elif kind == "corrupt":  # the header survives, what follows is noise
+        keep = 100 if data.startswith(b"SQLite") else 20
+        path.write_bytes(data[:keep] + garbage(len(data) - keep))
     elif kind == "other_sqlite":
         import sqlite3
 
@@ -179,9 +187,11 @@ def run_case(case: Case, workdir: Path, template_db: Path) -> dict:
         "scope": workdir / "scope_terms.yaml",
         "catalogue": workdir / "catalogue.csv",
         "input": workdir / "list.csv",
+        "archive": workdir / "night.warc.gz",
     }
     good = {"db": template_db.read_bytes(), "sites": GOOD_REGISTRY, "terms": GOOD_TERMS, "scope": GOOD_SCOPE,
-            "catalogue": GOOD_CATALOGUE, "input": "title,provider\nMSc Improvement Science,LSBU\n"}
+            "catalogue": GOOD_CATALOGUE, "input": "title,provider\nMSc Improvement Science,LSBU\n",
+            "archive": (PROJECT_ROOT / "data" / "snapshot" / "snapshot.warc.gz").read_bytes()}
     for name, path in files.items():
         if name == case.bad:
             make_bad(case.kind, path, good[name], template_db)

@@ -11,6 +11,7 @@ import sys
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
+from crawler.archive import load_replay_index, replay_paths
 from crawler.commands.crawlall import EXIT_ALERTS, EXIT_CONFIG, EXIT_RUN_FAILED
 from crawler.configfile import ConfigError
 from crawler.distributed import is_distributed
@@ -42,9 +43,13 @@ class Command(ScrapyCrawlCommand):
         if len(args) != 1:
             raise UsageError("give one site key (see `scrapy list`)")
         try:
+            if args[0] not in self.crawler_process.spider_loader.list():
+                raise UsageError(f"unknown site key(s): {args[0]} (see `scrapy list`)")
+            if self.settings.get("REPLAY"):
+                load_replay_index(replay_paths(self.settings))
             if not is_distributed(self.settings):
                 check_database_file(self.settings.get("DATABASE"), must_exist=False)
-        except ConfigError as exc:
+        except (ConfigError, UsageError) as exc:
             print(f"configuration error: {exc}", file=sys.stderr)
             self.exitcode = EXIT_CONFIG
             return

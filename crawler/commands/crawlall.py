@@ -8,7 +8,7 @@ from datetime import date
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from crawler.archive import prune_archives
+from crawler.archive import load_replay_index, prune_archives, replay_paths
 from crawler.catalogue import load_catalogue
 from crawler.configfile import ConfigError
 from crawler.distributed import is_distributed
@@ -16,7 +16,7 @@ from crawler.distributed.commands import run_worker
 from crawler.operations.database_file import check_database_file
 from crawler.operations.terminal import quiet_by_default
 from crawler.paths import project_path
-from crawler.registry import RegistryError, load_registry
+from crawler.registry import load_registry
 from crawler.runlog import close_run, crawl_mode
 from crawler.storage import close_stale_runs, open_db, start_run
 from crawler.summary import format_summary
@@ -70,9 +70,10 @@ class Command(ScrapyCommand):
         try:
             registry = load_registry(self.settings.get("SITES_FILE"))
             keys = select_sites(registry.keys(), opts.only, opts.skip)
-            for path in filter(None, self.settings.get("REPLAY", "").split(",")):
-                if not project_path(path.strip()).is_file():
-                    raise RegistryError(path, "--replay", "archive file not found")
+            if self.settings.get("REPLAY"):
+                # Read once here (each crawler replays from this index): a file that cannot be
+                # replayed stops the run before any crawl, naming it.
+                load_replay_index(replay_paths(self.settings))
             if is_distributed(self.settings):
                 # A worker never opens the database: `scrapy ingest` stores and summarises the run.
                 self.exitcode = run_worker(self.crawler_process, self.settings, keys)
