@@ -121,3 +121,12 @@ def test_replays_of_an_archive_with_nothing_for_the_sites_fail_and_do_not_count_
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM possibly_discontinued").fetchone()[0] == 0
         assert [s for (s,) in conn.execute("SELECT status FROM runs ORDER BY id")] == ["finished"] + ["failed"] * 3
+
+
+def test_an_unknown_site_gets_the_same_line_and_status_from_crawl_and_crawlall(tmp_path):
+    crawl = scrapy("crawl", "nosuch", "-s", f"DATABASE={tmp_path / 'c.db'}")
+    crawlall = scrapy("crawlall", "--only", "nosuch", "--db", str(tmp_path / "c.db"))
+    assert crawl.returncode == crawlall.returncode == 2
+    assert crawl.stderr.strip() == crawlall.stderr.strip() == \
+        "configuration error: unknown site key(s): nosuch (see `scrapy list`)"
+    assert not (tmp_path / "c.db").exists()

@@ -221,7 +221,7 @@ def run_case(case: Case, workdir: Path, template_db: Path) -> dict:
 @pytest.fixture(scope="module")
 def results(request, tmp_path_factory):
     selected = {item.callspec.params["case"].id for item in request.session.items
-                if getattr(item, "callspec", None) and "case" in item.callspec.params}
+                if isinstance(getattr(item, "callspec", None) and item.callspec.params.get("case"), Case)}
     template_db = tmp_path_factory.mktemp("template") / "courses.db"
     make_good_db(template_db)
     root = tmp_path_factory.mktemp("bad-input")
