@@ -34,8 +34,10 @@ CATEGORIES = ("core", "related", "out")
 # tables 3 and 4); the comment on each says what the number means there.
 
 # Health evidence needed to call the setting health or social care: one health word in
-# the summary (1.0 x 2.0), or in the title; body text alone needs four distinct words,
-# so a mega-menu entry "Nursing | Public Health" on a computing page is not enough.
+# the summary (1.0 x 2.0), or in the title; body text alone never reaches it (at most
+# DISTINCT_CAP words count there, 1.5), so a mega-menu entry "Nursing | Public Health" on
+# a computing page is not enough. The one exception is an improvement title whose body
+# text names health and no heavier other sector (_health_named_in_text_only).
 # Bench: 3.0 drops labelled recall to 0.94 and report placement from 45 to 42 of 49.
 HEALTH_MIN = 2.0
 
@@ -102,6 +104,10 @@ _NON_COURSE_PATH = re.compile(
 _DEAD_END_LINK = re.compile(
     r"^(?:mailto:|tel:|javascript:)|\.(?:pdf|jpe?g|png|gif|svg|docx?|xlsx?|pptx?|zip|mp[34])(?:[?#]|$)"
 )
+
+# Web domains that only health and care services publish on: the NHS of each UK nation
+# and Northern Ireland's health and social care service.
+_HEALTH_SERVICE_DOMAIN = re.compile(r"^[a-z]+://(?:[^/?#@]*\.)?(nhs\.uk|nhs\.scot|nhs\.wales|hscni\.net)(?::\d+)?(?:[/?#]|$)")
 
 _AWARD_WORDS = re.compile(
     r"\b(?:MSc|MA|MRes|MPhil|MPH|MBA|PhD|PgCert|PgDip|PGCert|PGDip|BSc|BA|LLM|MEng|FdSc|FdA)\b"
@@ -305,6 +311,24 @@ def _english_share(text: str) -> float:
     return sum(w in _ENGLISH_STOPWORDS for w in words) / len(words)
 
 
+def _health_service_domain(url) -> str | None:
+    """The health service domain a page's address is on (nhs.uk...), else None."""
+    if not isinstance(url, str):
+        return None
+    match = _HEALTH_SERVICE_DOMAIN.match(url.strip().lower())
+    return match.group(1) if match else None
+
+
+def _health_named_in_text_only(title_focus: float, health: float, other_settings: float) -> bool:
+    """True when an improvement title and health words in the body text, outweighing any other
+    setting, give the health setting that the title and summary leave unsaid."""
+    # Improvement courses outside health care name their sector (manufacturing, schools,
+    # customers), and the other_setting lists weigh those words; an improvement course whose
+    # only sector words are health words is a health course. Seen on document-site copies of
+    # programme packs, CPD module contents and trust pages for an improvement programme.
+    return title_focus > 0 and health > other_settings
+
+
 def _evidence(rules: ScopeRules, fields: dict) -> tuple[dict, dict, list[dict]]:
     """Score every list over every field: (score by list, score by list and field, reasons)."""
     by_list: dict[str, float] = {}
@@ -368,9 +392,15 @@ def classify(facts: dict, rules: ScopeRules | None = None) -> dict:
     # A provider whose whole offer is health care (IHI, BMJ, NIHR, NHS programmes: the
     # registry's `health_focused`) gives every one of its pages the health setting.
     provider = facts.get("provider_health_focused")
+    service_domain = None if provider else _health_service_domain(facts.get("url"))
     if provider:
         health += HEALTH_MIN
         found = [_reason("health_provider", str(provider), "provider"), *found]
+    elif service_domain:
+        # So does a health service's own web address, registered or not (an NHS trust's
+        # improvement academy page that never says "health" or "patients").
+        health += HEALTH_MIN
+        found = [_reason("health_provider", service_domain, "provider"), *found]
     focus = role_total("focus")
     related = role_total("related")
     penalty = role_total("penalty")
@@ -380,14 +410,21 @@ def classify(facts: dict, rules: ScopeRules | None = None) -> dict:
     if listed_awards:
         return _verdict("out", evidence, _reason("list_of_courses", f"{listed_awards} award names", "text"), found)
 
+    other = {t.name: by_list[t.name] for t in rules.of_role("other_setting") if t.name in by_list}
+    title_focus = role_total("focus", ("title",))
     if health < HEALTH_MIN:
         if not found and _english_share(" ".join(fields.values())) < ENGLISH_STOPWORD_SHARE:
             return _verdict("out", 0.0, _reason("not_english", "no English scope terms; text not English", "page"), [])
-        return _verdict(
-            "out", evidence, _reason("no_health_setting", f"health {health:.1f} < {HEALTH_MIN}", "page"), found
-        )
+        if not _health_named_in_text_only(title_focus, health, sum(other.values())):
+            return _verdict(
+                "out", evidence, _reason("no_health_setting", f"health {health:.1f} < {HEALTH_MIN}", "page"), found
+            )
+        found = [
+            _reason("health_setting_in_text", f"title names improvement; health {health:.1f} > other settings "
+                    f"{sum(other.values()):.1f}", "page"),
+            *found,
+        ]
 
-    other = {t.name: by_list[t.name] for t in rules.of_role("other_setting") if t.name in by_list}
     if other:
         main_other = max(other, key=other.get)
         if sum(other.values()) >= health:
@@ -398,7 +435,6 @@ def classify(facts: dict, rules: ScopeRules | None = None) -> dict:
                 found,
             )
 
-    title_focus = role_total("focus", ("title",))
     pre_registration = role_total("pre_registration")
     if pre_registration and not title_focus:
         return _verdict(
@@ -415,15 +451,27 @@ def classify(facts: dict, rules: ScopeRules | None = None) -> dict:
         )
 
     # "Focused completely on improvement": focus evidence where the course team
-    # describes the course (not the body text) outweighs the topic-level evidence.
+    # describes the course (not the body text) outweighs the topic-level evidence found
+    # in the same places; body text is left out of both sides, since it counts for focus
+    # nowhere here and a long page would otherwise outvote its own summary. A tie goes to
+    # the title: one that names a topic ("MSc Clinical Research") makes improvement a topic.
     # The report's own test was "improvement or innovation in the title": a title
     # whose improvement words outweigh its leadership or evidence words decides.
     strong_focus = focus - role_total("focus", ("text",))
+    strong_related = related - role_total("related", ("text",))
     title_related = role_total("related", ("title",))
-    if (title_focus and title_focus >= title_related) or (strong_focus >= CORE_MIN and strong_focus >= related):
-        decision = _reason("improvement_is_the_focus", f"focus {strong_focus:.1f} >= related {related:.1f}", "page")
+    focus_outweighs = strong_focus > strong_related or (strong_focus == strong_related and not title_related)
+    if (title_focus and title_focus >= title_related) or (strong_focus >= CORE_MIN and focus_outweighs):
+        decision = _reason("improvement_is_the_focus", f"focus {strong_focus:.1f} >= related {strong_related:.1f}", "page")
         return _verdict("core", evidence, decision, found)
-    decision = _reason("improvement_is_a_topic", f"focus {strong_focus:.1f}, related {related:.1f}", "page")
+    text_focus, text_related = focus - strong_focus, related - strong_related
+    if not strong_focus and not strong_related and text_focus > text_related:
+        # The course's own description says nothing either way (a document-site copy, a
+        # summary that is a cookie notice or a timetable): the body text is all there is.
+        decision = _reason("improvement_is_the_focus", f"only the body text speaks: focus {text_focus:.1f} "
+                           f"> related {text_related:.1f}", "text")
+        return _verdict("core", evidence, decision, found)
+    decision = _reason("improvement_is_a_topic", f"focus {strong_focus:.1f}, related {strong_related:.1f}", "page")
     return _verdict("related", evidence, decision, found)
 
 

@@ -2,7 +2,8 @@
 
 Run from the repository root:  .venv/bin/python bench/bench_real_pages.py [--misses] [--path FILE]
 
-Each page is served twice, plain and inside noisy site furniture (crawler/facts/realpages.py),
+Each page is served three times, plain, inside noisy site furniture, and inside the same furniture
+in anonymous divs (crawler/facts/realpages.py),
 and goes through the same PageAnalyser as the crawl (extract, page type, scope rules, match).
 Prints course-page recall and non-course rejection, scope precision / recall / F1 for core +
 related, core/related agreement, recall of award, level, modes, duration and fees on course
@@ -55,7 +56,7 @@ def main(argv=None) -> int:
 
     header = (f"{'':<22}{'pages':>5} {'crsR':>5} {'sure':>5} {'rejN':>5} {'scP':>5} {'scR':>5} {'scF1':>5} {'c/r':>5}  "
               + " ".join(f"{n[:5]:>5}" for n in realpages.FACTS))
-    print(f"Development pages: {len(pages)} ({path}), each plain and noisy")
+    print(f"Development pages: {len(pages)} ({path}), each served {', '.join(realpages.WRAPPINGS)}")
     print("crsR: course pages typed course (sure or unsure); sure: typed course for sure; rejN: other pages not typed course;")
     print("scP/scR/scF1: in-scope candidates against core+related labels; c/r: core/related agreement;")
     print("award..fees: recall of each labelled fact on course pages")

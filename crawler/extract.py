@@ -11,7 +11,7 @@ import re
 
 from crawler import pagetext
 from crawler.facts import awards as award_rules
-from crawler.facts import dates, durations, entry, fees, levels, modes, pagekind, titles
+from crawler.facts import coursekinds, dates, durations, entry, fees, levels, modes, pagekind, titles
 from crawler.facts.keyfacts import KeyFacts, label_name, read_keyfacts
 from crawler.facts.structured import StructuredCourse, StructuredData, read_structured
 
@@ -43,7 +43,8 @@ MAX_ANALYSIS_CHARS = 200_000
 MAX_SUMMARY_PARAGRAPHS_SCANNED = 50
 
 _SENTENCES = re.compile(r"[^.!?\n]+[.!?]?")
-_FEE_LINE = re.compile(r"\b(?:fees?|costs?|price|tuition|pay|charge)\b", re.I)
+# "Part-time: £4,500 per annum" in a fees box whose heading was an icon is a fee line too.
+_FEE_LINE = re.compile(r"\b(?:fees?|costs?|price|tuition|pay|charge)\b|\bper\s+(?:annum|year)\b|^\s*(?:full|part)[\s-]?time\s*:", re.I)
 _DURATION_CONTEXT = re.compile(
     r"\bfull[\s-]?time\b|\bpart[\s-]?time\b|\blasts?\b|\btakes?\b|\bruns?\s+(?:for|over)\b|\bduration\b|\bover\s+(?:a\s+period\s+of\s+)?(?:\d|one|two|three|four|five|six|twelve|eighteen)"
     r"|\bcomplete(?:d)?\s+(?:in|within|over)\b|\bspread\s+over\b|\bcourse\s+length\b|\bis\s+an?\s+(?:\d|one|two|three|four|five|six)[\w-]*\s+(?:day|week|month|year)", re.I)
@@ -65,8 +66,13 @@ _AWARD_GUARDS = ("available", "offered", "awarded", "study", "exit", "interim", 
 _TOPIC_CREDITS = re.compile(r"\s*[(\[,–—-]?\s*\d{1,3}\s*(?:credits?|cats|ects)[)\]]?\s*$|^\s*(?:core|optional|compulsory|module)\s*[:–-]\s*", re.I)
 _TOPIC_NOISE = re.compile(r"^(?:core|optional|compulsory|elective)(?:\s+modules?)?$|^(?:apply|enrol|enroll|book|register|sign\s+up|download|request|contact\s+us|find\s+out)\b|^(?:year|stage|level|semester|term|part)\s+\w+$|^(?:read|show|view|see)\s+(?:more|less|all)\b|^\d+$", re.I)
 _COURSE_LINK_AWARD = re.compile(r"\b(?:MSc|MA|MRes|MPhil|PgCert|PgDip|PG\s?Cert|PG\s?Dip|BSc|BA|PhD|Postgraduate\s+(?:Certificate|Diploma))\b", re.I)
-_SHORT_COURSE_TEXT = re.compile(r"\bshort\s+courses?\b|\bcpd\b|\bcontinuing\s+professional\s+development\b|\bonline\s+course\b|\bworkshop\b|\bmasterclass\b|\bstudy\s+day\b|\be-?learning\b", re.I)
+_SHORT_COURSE_TEXT = re.compile(r"\bshort\s+courses?\b|\bcpd\b|\bcontinuing\s+professional\s+development\b|\bonline\s+course\b|\bworkshop\b|\bmasterclass\b|\bstudy\s+day\b|\be-?learning\b"
+                                r"|\bprofessional\s+development\s+program(?:me)?\b|\bshort\s+learning\s+program(?:me)?\b|\btraining\s+(?:course|program(?:me)?)\b", re.I)
+# Awards the whole <title> may name as part of the site's name, not the page's course.
+_SITE_NAME_AWARDS = ("certificate", "master's")
 
+
+_NO_MONTHS = {"full-time": None, "part-time": None}
 
 # Facts that only a course page has; their count is evidence for page_kind.
 _COURSE_FACTS = frozenset({"duration", "fees", "credits", "fheq_level", "start_dates", "entry_requirements", "awards"})
@@ -184,6 +190,7 @@ def _extract(html, url: str, encoding: str | None, facts: dict) -> None:
     _awards(facts, course, keyfacts, raw_titles, main_text, meta.get("title"))
     _level_and_credits(facts, course, keyfacts, text_without_entry)
     _modes_and_duration(facts, course, keyfacts, raw_titles, main_text, text_without_entry)
+    _short_course(facts, raw_titles, main_text)
     _fees(facts, course, keyfacts, main_text)
     _topics(facts, course, keyfacts)
     _start_dates(facts, course, keyfacts, text_without_entry)
@@ -314,11 +321,17 @@ def _awards(facts: dict, course, keyfacts: KeyFacts, raw_titles, main_text: str,
         add(award_rules.awards_in_title(raw), "title" if where == "text" else where)
     if meta_title:
         # The whole <title>, site part included: "X - e-learning module | Provider".
-        add(award_rules.awards_in_title(meta_title), "meta")
+        # Certificate and master's words there may be the site's name ("QIMS Certification").
+        add([a for a in award_rules.awards_in_title(meta_title) if a not in _SITE_NAME_AWARDS], "meta")
     for value in keyfacts.values.get("awards", []):
         add(award_rules.find_awards(value), "keyfacts")
+    title = raw_titles[0][1] if raw_titles else meta_title
+    if not found and coursekinds.is_module_descriptor(title, main_text):
+        # "Unit code | IIDS62302", "PU5074: ...": the degrees named in the page's header
+        # are the programmes the module belongs to, not what this page offers.
+        add(["module"], "title" if coursekinds.title_course_code(title) else "text")
     if not found:
-        window = main_text[:AWARD_TEXT_WINDOW]
+        window = _without_entry_sentences(main_text[:AWARD_TEXT_WINDOW])
         offered = " ".join(_sentences_with(_AWARD_SENTENCE, _AWARD_GUARDS, main_text))
         add(award_rules.find_awards(window + "\n" + offered), "text")
     else:
@@ -327,12 +340,35 @@ def _awards(facts: dict, course, keyfacts: KeyFacts, raw_titles, main_text: str,
         extra = [a for a in award_rules.find_awards(offered) if a in award_rules.DEGREE_AWARDS and a in ("PgCert", "PgDip")]
         if any(a in found for a in ("MSc", "MA", "MRes", "MPH", "MBA", "PgDip")):
             add(extra, "text")
-    if not found and (_SHORT_COURSE_TEXT.search(main_text[:AWARD_TEXT_WINDOW])):
-        found.append("short course")
-        source = "inferred"
+    if found == ["master's"]:
+        # "Master's in X" in the title, "a new MSc concentration" in the text: the text names its kind.
+        named = [a for a in award_rules.find_awards(_without_entry_sentences(main_text[:AWARD_TEXT_WINDOW]))
+                 if a in award_rules.NAMED_MASTERS]
+        if named:
+            found[:] = named
+            source = "text"
+    if not found and coursekinds.reads_as_module(main_text):
+        add(["module"], "text")
     facts["awards"] = [a for a in award_rules.AWARD_ORDER if a in found]
     if source:
         facts["sources"]["awards"] = source
+
+
+def _without_entry_sentences(text: str) -> str:
+    """``text`` without the sentences that state entry requirements ("You must hold a master's degree")."""
+    kept = [s for s in _SENTENCES.findall(text)
+            if not (any(w in s.lower() for w in _ENTRY_GUARDS) and _ENTRY_SENTENCE.search(s))]
+    return " ".join(kept)
+
+
+def _short_course(facts: dict, raw_titles, main_text: str) -> None:
+    """A course page with no award gets "short course" when its wording, title or length says so."""
+    if facts["awards"]:
+        return
+    title = raw_titles[0][1] if raw_titles else None
+    if _SHORT_COURSE_TEXT.search(main_text[:AWARD_TEXT_WINDOW]) or coursekinds.is_short_course(title, facts["duration_months"], main_text):
+        facts["awards"] = ["short course"]
+        facts["sources"]["awards"] = "inferred"
 
 
 def _level_and_credits(facts: dict, course, keyfacts: KeyFacts, text: str) -> None:
@@ -349,7 +385,16 @@ def _level_and_credits(facts: dict, course, keyfacts: KeyFacts, text: str) -> No
     if level is None:
         level, source = award_rules.fheq_level_for_awards(facts["awards"]), "award"
     if level is None:
+        level, source = levels.scottish_level(text), "text"
+    if level is None and facts["awards"] == ["module"]:
+        # A module descriptor's header names the programmes it belongs to ("MSc/PGDip Health
+        # Informatics", "post-registration BSc pathways"): the module is taught at their level.
+        host = award_rules.find_awards(_without_entry_sentences(text[:AWARD_TEXT_WINDOW]))
+        level, source = award_rules.fheq_level_for_awards(host), "text"
+    if level is None:
         level, source = levels.loose_level(text), "text"
+    if level is None and set(facts["awards"]) <= {"module", "certificate"}:
+        level, source = levels.postgraduate_level(facts["url"], text[:AWARD_TEXT_WINDOW]), "text"
     facts["fheq_level"] = level
     if level is not None:
         sources["fheq_level"] = source
@@ -398,18 +443,17 @@ def _modes_and_duration(facts: dict, course, keyfacts: KeyFacts, raw_titles, mai
                 duration_text = f"{duration_text}; {piece}" if duration_text else piece
                 duration_source = course.syntax
     if duration_text is None:
-        for value in keyfacts.values.get("duration", []):
-            if durations.parse_duration(value) != {"full-time": None, "part-time": None} or durations.has_no_time_limit(value):
-                duration_text, duration_source = value, "keyfacts"
-                break
-        else:
-            if keyfacts.values.get("duration"):
-                duration_text, duration_source = keyfacts.first("duration"), "keyfacts"
+        # One row per award ("PgCert | 1 year part-time", "MSc | 3 years part-time"): all rows
+        # are kept, so the longest per mode (the highest award's) is read.
+        readable = [v for v in keyfacts.values.get("duration", [])
+                    if durations.parse_duration(v) != _NO_MONTHS or durations.has_no_time_limit(v)]
+        if readable:
+            duration_text, duration_source = "; ".join(readable), "keyfacts"
+        elif keyfacts.values.get("duration"):
+            duration_text, duration_source = keyfacts.first("duration"), "keyfacts"
     if duration_text is None:
-        for sentence in _SENTENCES.findall(text):
-            if _DURATION_CONTEXT.search(sentence) and durations.parse_duration(sentence) != {"full-time": None, "part-time": None}:
-                duration_text, duration_source = sentence.strip(), "text"
-                break
+        duration_text = _length_in_prose(text)
+        duration_source = "text" if duration_text else None
     facts["duration"] = duration_text[:300] if duration_text else None
     if duration_text:
         sources["duration"] = duration_source
@@ -455,6 +499,24 @@ def _modes_and_duration(facts: dict, course, keyfacts: KeyFacts, raw_titles, mai
             facts["duration_months"] = months
         else:
             facts["duration_months"] = durations.parse_duration(duration_text, default_mode)
+
+
+def _length_in_prose(text: str) -> str | None:
+    """The course's length from sentences and loose lines: a sentence that states it
+    ("This 12-week programme"), else a line that is only a length ("3 years"), else the
+    first sentence with a length and a looser word ("takes", "full-time")."""
+    loose = None
+    for sentence in _SENTENCES.findall(text):
+        if durations.parse_duration(sentence) == _NO_MONTHS:
+            continue
+        if durations.states_course_length(sentence):
+            return sentence.strip()
+        if loose is None and _DURATION_CONTEXT.search(sentence):
+            loose = sentence.strip()
+    for line in text.splitlines():
+        if durations.is_bare_length(line):
+            return line.strip()
+    return loose
 
 
 def _fees(facts: dict, course, keyfacts: KeyFacts, main_text: str) -> None:

@@ -15,9 +15,11 @@ from crawler.normalise import (
     awards_relation,
     canonical_awards,
     levels_relation,
+    names_institutions,
     normalise_provider,
     normalise_title,
     provider_parts,
+    unbracket_partners,
 )
 
 # Scores are token_sort_ratio (0-100) over normalised titles without stopwords.
@@ -73,11 +75,12 @@ class ProviderResolver:
 
     def keys(self, provider: str) -> frozenset[str]:
         """Every site key a provider string names; joint providers name several."""
-        norm = normalise_provider(provider)
+        norm = normalise_provider(unbracket_partners(provider))
         if norm in self._keys_for_name:
             return frozenset(self._keys_for_name[norm])
         known, unknown = set(), set()
-        for part in provider_parts(provider):
+        parts = provider_parts(provider)
+        for part in parts:
             names = [normalise_provider(part)]
             if names[0] not in self._keys_for_name:
                 # "St George's, University of London" is one name, so commas split last.
@@ -88,6 +91,8 @@ class ProviderResolver:
                 unknown.add(normalise_provider(part))
         if known:
             return frozenset(known | unknown)
+        if names_institutions(parts):
+            return frozenset(normalise_provider(part) for part in parts)
         return frozenset({norm}) if norm else frozenset()
 
     def resolve(self, provider: str) -> str:
@@ -192,31 +197,41 @@ class Matcher:
             if self.never_link:
                 forbidden_as.add(self.key_for(row.get("title") or "", provider))
             queries.append((parsed.subject, parsed.awards | canonical_awards(row.get("awards")),
-                            self.resolver.keys(provider), url, forbidden_as, parsed.level))
-        scores: list[dict[int, float]] = [{} for _ in rows]
+                            self.resolver.keys(provider), url, forbidden_as, parsed.level, parsed.pathway))
+        # Per row, catalogue index -> (best score, the reading of the title that scored it).
+        scores: list[dict[int, tuple[float, str]]] = [{} for _ in rows]
         same_url: list[set[int]] = [set(self._by_url.get(q[3], ())) if q[3] else set() for q in queries]
-        by_block: dict[frozenset, list[int]] = defaultdict(list)
-        for n, (text, _, keys, _, _, _) in enumerate(queries):
-            scores[n].update(dict.fromkeys(same_url[n], 100.0))
+        by_block: dict[frozenset, list[tuple[int, str]]] = defaultdict(list)
+        for n, (text, _, keys, _, _, _, pathway) in enumerate(queries):
+            scores[n].update(dict.fromkeys(same_url[n], (100.0, text)))
             if text and keys:
-                by_block[keys].append(n)
-        for keys, members in by_block.items():
+                by_block[keys].append((n, text))
+                # A page about one pathway of a programme is also that pathway as a course:
+                # "MRes Clinical Research (Pathway in Translational Medicine)" is the report's
+                # "Translational Medicine MRes". Only the page's pathway: a catalogue pathway
+                # against a plain page title stays apart (pairs.csv labels "MRes Human
+                # Nutrition" against the report's Clinical Research pathway as not the same).
+                if pathway:
+                    by_block[keys].append((n, pathway))
+        for keys, readings in by_block.items():
             indices, titles = self._block(keys)
             if not indices:
                 continue
-            for start in range(0, len(members), QUERY_CHUNK):
-                chunk = members[start:start + QUERY_CHUNK]
+            for start in range(0, len(readings), QUERY_CHUNK):
+                chunk = readings[start:start + QUERY_CHUNK]
                 # processor=None: titles are already normalised, and rapidfuzz 3 would not
                 # lower-case or strip them anyway.
-                matrix = process.cdist([queries[n][0] for n in chunk], titles, scorer=TITLE_SCORER,
+                matrix = process.cdist([text for _, text in chunk], titles, scorer=TITLE_SCORER,
                                        processor=None, score_cutoff=REVIEW_SCORE, dtype=np.float32, workers=-1)
                 for row_number, column in zip(*np.nonzero(matrix)):
-                    n, index = chunk[row_number], indices[column]
-                    scores[n][index] = max(scores[n].get(index, 0.0), float(matrix[row_number, column]))
+                    (n, text), index = chunk[row_number], indices[column]
+                    score = float(matrix[row_number, column])
+                    if score > scores[n].get(index, (0.0, ""))[0]:
+                        scores[n][index] = (score, text)
         results = []
-        for (text, awards, _, _, forbidden_as, level), found, urls in zip(queries, scores, same_url):
+        for (text, awards, _, _, forbidden_as, level, _), found, urls in zip(queries, scores, same_url):
             ranked = []
-            for index, score in found.items():
+            for index, (score, reading) in found.items():
                 catalogue_id = str(self.rows[index].get("id", ""))
                 if any((name, catalogue_id) in self.never_link for name in forbidden_as):
                     continue
@@ -225,9 +240,9 @@ class Matcher:
                     continue
                 relation = awards_relation(awards, self._awards[index])
                 level_relation = levels_relation(level, self._levels[index])
-                differ = words_differ(text, self._titles[index])
+                differ = words_differ(reading, self._titles[index])
                 reason = (f"awards {relation}" + ("; levels conflict" if level_relation == "conflict" else "")
-                          + ("; words differ" if differ else ""))
+                          + ("; words differ" if differ else "") + ("; pathway as the course" if reading != text else ""))
                 ranked.append((index, score, _decide(score, relation, differ, level_relation), reason))
             ranked.sort(key=lambda r: (DECISION_RANK[r[2]], r[1]), reverse=True)
             results.append(ranked)

@@ -95,12 +95,50 @@ _LEVEL = re.compile(r"\b(?:fheq\s+|academic\s+)?level\s*([3-8])\b")
 _REPEATED_SUBJECT_AWARD = re.compile(r"\b(" + "|".join(SUBJECT_AWARDS.values()) + r")(?:\s+\1\b)+")
 
 
+# A course code: capital letters, then three to five digits ("QI 101", "T889", "HEA0010",
+# "LMP 2348", "EDUC 6840", "MECH H3014"). Matched on the title as written, because the
+# capitals are what tell "LDR 101" (a code) from "Leadership 101" (an introduction).
+# Fewer digits are never a code: "Level 7", "COVID 19", "Patient Safety Level 2"; nor is one
+# letter apart from its number ("A 100 Day Plan").
+_CODE = r"(?P<letters>[A-Z]{2,5}(?= ?[A-Z]?\d)|[A-Z](?=[A-Z]?\d)) ?[A-Z]?(?P<number>\d{3,5})[A-Z]?"
+# Providers print codes before the title, in brackets after it, or after a dash or colon.
+_LEADING_CODE = re.compile(rf"^\s*{_CODE}(?:\s*[:|.]\s*|\s+[-\u2010-\u2015]\s+|\s+)(?=[^\W\d_])")
+_BRACKETED_CODE = re.compile(rf"\s*[(\[]\s*(?i:(?:module|course)\s+)?(?i:code:?\s*)?{_CODE}\s*[)\]]")
+_TRAILING_CODE = re.compile(rf"(?:\s*[:|]\s*|\s+[-\u2010-\u2015]\s+){_CODE}\s*$")
+# Letters that look like a code's but name a standard or a qualification, which is part of
+# what the course is: "ISO 9001", "BS 5750", "AS9100", "NHS 111", the NMC prescribing
+# annotations "V150"/"V300" (a V150 course is not a V300 course), an award with a year.
+_CODE_LOOKALIKES = frozenset(
+    "ISO IEC BS EN AS IATF OHSAS NHS V MSC MA MBA MPH MRES PHD BSC BA PGCERT PGDIP".split()
+)
+_YEAR_NUMBER = re.compile(r"(?:19|20)\d\d")
+_DIGIT = re.compile(r"\d")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _is_course_code(match: re.Match) -> bool:
+    letters, number = match.group("letters"), match.group("number")
+    spaced_year = _YEAR_NUMBER.fullmatch(number) and f"{letters} {number}" in match.group(0)
+    return letters not in _CODE_LOOKALIKES and not spaced_year
+
+
+def drop_course_codes(title: str) -> str:
+    """The title without the provider's course code; a title that is only a code stays as it is."""
+    if not _DIGIT.search(title):  # most titles: skip the three patterns
+        return title
+    text = title
+    for pattern in (_LEADING_CODE, _BRACKETED_CODE, _TRAILING_CODE):
+        text = pattern.sub(lambda m: " " if _is_course_code(m) else m.group(0), text)
+    return text if _LETTER.search(text) else title
+
+
 class Title(NamedTuple):
     text: str
     awards: frozenset[str]
     key: str  # the words compared between titles: the text without stopwords, plus any level
     level: str | None = None  # a stated FHEQ level, "3".."8"
     subject: str = ""  # the key without the level: what the title scorer compares
+    pathway: str = ""  # a named pathway's subject: compared as a course of its own
 
 
 def _fold(text: str) -> str:
@@ -141,12 +179,35 @@ def _words(text: str) -> str:
     return " ".join(text.split())
 
 
+# A pathway of a programme, named in a bracket ("(Pathway in Translational Medicine)",
+# "(Human Nutrition Pathway)") or after a comma, colon or dash at the end ("- Leadership
+# pathway"). Only the singular word after such a separator: "Integrated Care Pathways" and
+# "Care Pathway Design" are subjects, not pathways.
+_PATHWAY_NAME_AFTER = r"pathway(?:\s+in|\s*:|\s+-)?\s+"
+_BRACKETED_PATHWAY = re.compile(
+    rf"[(\[]\s*(?:{_PATHWAY_NAME_AFTER}(?P<after>[^()\[\]]+?)|(?P<before>[^()\[\]]+?)\s+pathway)\s*[)\]]")
+_TRAILING_PATHWAY = re.compile(
+    rf"(?:,|:|\s[-\u2010-\u2015])\s+(?:{_PATHWAY_NAME_AFTER}(?P<after>[^,:()\[\]]+?)"
+    rf"|(?P<before>[^,:()\[\]\-\u2010-\u2015]+?)\s+pathway)\s*$")
+
+
+def _split_pathway(text: str) -> tuple[str, str]:
+    """(the title without its pathway, the pathway's name); the name is '' if there is none."""
+    if "pathway" not in text:  # most titles: skip both patterns
+        return text, ""
+    text = text.strip()
+    for pattern in (_BRACKETED_PATHWAY, _TRAILING_PATHWAY):
+        if match := pattern.search(text):
+            return f"{text[: match.start()]} {text[match.end():]}", match.group("after") or match.group("before")
+    return text, ""
+
+
 @lru_cache(maxsize=200_000)
 def normalise_title(title: str) -> Title:
     """Split a course title into comparable words and the set of awards it names."""
-    text = _APOSTROPHE.sub("'", _fold(title or "")).replace("*", " ")
+    text = _APOSTROPHE.sub("'", _fold(drop_course_codes(title or ""))).replace("*", " ")
     levels = set(_LEVEL.findall(text))
-    text = _drop_delivery(_LEVEL.sub(" ", text))
+    programme, pathway = _split_pathway(_drop_delivery(_LEVEL.sub(" ", text)))
     found: list[str] = []
 
     def take(match: re.Match) -> str:
@@ -154,7 +215,14 @@ def normalise_title(title: str) -> Title:
         found.append(award)
         return f" {SUBJECT_AWARDS[award]} " if award in SUBJECT_AWARDS else " "
 
-    text = _REPEATED_SUBJECT_AWARD.sub(r"\1", _words(AWARD_PATTERN.sub(take, text)))
+    def course_words(text: str) -> list[str]:
+        text = _REPEATED_SUBJECT_AWARD.sub(r"\1", _words(AWARD_PATTERN.sub(take, text)))
+        if found:
+            text = _TRAILING_CONNECTOR.sub("", _LEADING_CONNECTOR.sub("", text))
+        return _TRAILING_NOUN.sub("", text).split()
+
+    words = course_words(programme)
+    pathway_words = course_words(pathway) if pathway else []
     awards = set(found)
     # "PG Cert/ Dip/MSc", "Cert/PG Dip/MSc": bare Cert and Dip share the postgraduate prefix.
     if awards & POSTGRADUATE:
@@ -162,14 +230,19 @@ def normalise_title(title: str) -> Title:
             awards = (awards - {"diploma"}) | {"PgDip"}
         if awards & {"certificate"}:
             awards = (awards - {"certificate"}) | {"PgCert"}
-    if found:
-        text = _TRAILING_CONNECTOR.sub("", _LEADING_CONNECTOR.sub("", text))
-    words = _TRAILING_NOUN.sub("", text).split()
-    subject = " ".join([w for w in words if w not in STOPWORDS] or words)
+    # A pathway of nothing ("MSc (Leadership pathway)") is the course itself.
+    pathway_subject = _without_stopwords(pathway_words) if words else ""
+    words += pathway_words
+    subject = _without_stopwords(words)
     # Two levels in one title ("level 6 or 7") name no single one.
     level = levels.pop() if len(levels) == 1 else None
     suffix = f" level {level}" if level else ""
-    return Title(" ".join(words) + suffix, frozenset(awards), (subject + suffix).strip(), level, subject)
+    return Title(" ".join(words) + suffix, frozenset(awards), (subject + suffix).strip(), level, subject,
+                 pathway_subject)
+
+
+def _without_stopwords(words: list[str]) -> str:
+    return " ".join([w for w in words if w not in STOPWORDS] or words)
 
 
 def canonical_awards(awards) -> frozenset[str]:
@@ -204,7 +277,17 @@ def awards_relation(left: frozenset[str], right: frozenset[str]) -> str:
     return "conflict"
 
 
-_PROVIDER_PARTS = re.compile(r"\s*(?:/|;|\band\b|\bwith\b|&)\s*", re.IGNORECASE)
+# Phrases that join two providers of one course; the longer phrases come first so
+# "in partnership with" is not cut at its "with".
+_PARTNERSHIP = r"(?:in\s+(?:partnership|collaboration|association)|jointly|together)\s+with"
+_PROVIDER_PARTS = re.compile(rf"\s*(?:[/;&]|\b(?:{_PARTNERSHIP}|with|and)\b)\s*", re.IGNORECASE)
+# "Kingston University (in partnership with St George's)": that bracket names a partner, so it
+# stays when other brackets go. A bare "(with ...)" does not: "(with academic partners ...)".
+_PARTNER_BRACKET = re.compile(rf"[(\[]\s*({_PARTNERSHIP}\s[^()\[\]]+)[)\]]", re.IGNORECASE)
+# A joint name none of whose partners is known is split only if every part names a body
+# ("Foo University and Bar College"); "London School of Hygiene & Tropical Medicine" is one.
+_INSTITUTION_WORD = re.compile(r"\b(?:universit(?:y|ies)|college|institute|school|academy|trust|hospitals?|nhs)\b",
+                               re.IGNORECASE)
 _LEADING_THE = re.compile(r"^the\s+")
 
 
@@ -216,7 +299,17 @@ def normalise_provider(name: str) -> str:
     return _LEADING_THE.sub("", " ".join(_NOT_WORD.sub(" ", text).split()))
 
 
+def unbracket_partners(name: str) -> str:
+    """The name with a bracketed partnership ("(in partnership with X)") written out."""
+    return _PARTNER_BRACKET.sub(r" \1 ", name or "")
+
+
 def provider_parts(name: str) -> list[str]:
     """The names inside a joint provider ("Kingston and St George's"), not yet normalised."""
-    parts = _PROVIDER_PARTS.split(_BRACKETS.sub(" ", name or ""))
-    return [part.strip() for part in parts if part.strip()]
+    parts = _PROVIDER_PARTS.split(_BRACKETS.sub(" ", unbracket_partners(name)))
+    return [part.strip(" ,") for part in parts if part.strip(" ,")]
+
+
+def names_institutions(parts: list[str]) -> bool:
+    """True if there are several parts and each names a university, college, trust or the like."""
+    return len(parts) > 1 and all(_INSTITUTION_WORD.search(part) for part in parts)

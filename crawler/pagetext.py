@@ -205,12 +205,61 @@ def clean_tree(root) -> None:
     body = root.find("body")
     if body is None:
         return
+    _drop_link_blocks(body)
     # Cookie banners with no telling class: short blocks near the top of <body> that start with cookie talk.
     for el in list(body.iterchildren()) + [c for child in body.iterchildren() for c in child.iterchildren()]:
         if isinstance(el.tag, str) and el.getparent() is not None:
             text = _text_start(el, MAX_COOKIE_BANNER_CHARS)
             if len(text) < MAX_COOKIE_BANNER_CHARS and _COOKIE_TEXT.match(text.strip()[:200]):
                 _drop(el)
+
+
+# Menus and footers in anonymous divs (no nav, header, footer or telling class): a block whose
+# text is nearly all link text, with several links, is navigation (the link-density test of
+# boilerplate removers such as jusText and Readability).
+_LINK_BLOCK_TAGS = frozenset({"ul", "ol", "div", "table", "section", "dl"})
+MIN_MENU_LINKS = 3
+MIN_MENU_LINK_SHARE = 0.75
+
+
+def _drop_link_blocks(body) -> None:
+    """Drop the outermost blocks that are menus by link density, in one pass over the tree."""
+    elements = [el for el in body.iter() if isinstance(el.tag, str)]
+    text_len: dict = {}
+    link_len: dict = {}
+    links: dict = {}
+    for el in reversed(elements):  # children before parents
+        own = len((el.text or "").strip())
+        total, linked, count = own, 0, 0
+        for child in el:
+            if not isinstance(child.tag, str):
+                continue
+            total += text_len[child] + len((child.tail or "").strip())
+            linked += link_len[child]
+            count += links[child]
+        if el.tag == "a":
+            linked, count = total, count + 1
+        text_len[el], link_len[el], links[el] = total, linked, count
+    doomed = []
+    skip_inside = None
+    for el in elements:
+        if skip_inside is not None and _is_descendant(el, skip_inside):
+            continue
+        if (el.tag in _LINK_BLOCK_TAGS and links[el] >= MIN_MENU_LINKS and text_len[el]
+                and link_len[el] >= MIN_MENU_LINK_SHARE * text_len[el] and not _holds_main_content(el)):
+            doomed.append(el)
+            skip_inside = el
+    for el in doomed:
+        _drop(el)
+
+
+def _is_descendant(el, ancestor) -> bool:
+    parent = el.getparent()
+    while parent is not None:
+        if parent is ancestor:
+            return True
+        parent = parent.getparent()
+    return False
 
 
 def _text_start(el, limit: int) -> str:

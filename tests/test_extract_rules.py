@@ -3,7 +3,7 @@
 import pytest
 
 from crawler import pagetext
-from crawler.facts import awards, dates, durations, entry, fees, levels, modes, pagekind, titles
+from crawler.facts import awards, coursekinds, dates, durations, entry, fees, levels, modes, pagekind, titles
 from crawler.facts.keyfacts import label_name, read_keyfacts
 
 
@@ -43,6 +43,18 @@ from crawler.facts.keyfacts import label_name, read_keyfacts
         ("This 20-credit module", ["module"]),
         ("Implementation Science Masterclass", ["short course"]),
         ("Doctoral fellowship", ["fellowship"]),
+        # US and generic master's: the kind named when the page names it
+        ("Masters of Science (MS) in Healthcare Quality", ["MSc"]),
+        ("an MS in Clinical Research", ["MSc"]),
+        ("the M.S. degree in nursing", ["MSc"]),
+        ("the Master’s in Public Health core curriculum", ["MPH"]),
+        ("for the M.P.H. degree", ["MPH"]),
+        ("The Master’s degree in Healthcare Quality and Safety (MHQS)", ["master's"]),
+        ("leads to a Masters in Healthcare Leadership", ["master's"]),
+        ("Master of Nursing", ["master's"]),
+        ("MSc and master's degree routes", ["MSc"]),
+        ("Graduate Certificate in Patient Safety", ["certificate"]),
+        ("Certificate of Graduate Study in Healthcare Quality", ["certificate"]),
         # several awards in one string
         ("Leadership PgCert/PgDip/MSc", ["MSc", "PgDip", "PgCert"]),
         ("PG Cert/ Dip/MSc Leading and Managing", ["MSc", "PgDip", "PgCert"]),
@@ -59,6 +71,14 @@ from crawler.facts.keyfacts import label_name, read_keyfacts
         ("core modules include", []),
         ("Diploma of Higher Education", []),
         ("", []),
+        # near misses: a person's degrees, entry-level wording, other MS and M.A.S.
+        ("Helen Marsh, PhD, Vice President", []),
+        ("Drew Collins, M.D., M.A.S., Director", []),
+        ("Multiple sclerosis (MS) in adults", []),
+        ("MS nurses", []),
+        ("a master's degree or equivalent", []),
+        ("master of ceremonies", []),
+        ("Post-graduate certificate in leadership", ["PgCert"]),
     ],
 )
 def test_find_awards(text, expected):
@@ -84,6 +104,147 @@ def test_find_awards(text, expected):
 )
 def test_fheq_level_for_awards(found, expected):
     assert awards.fheq_level_for_awards(found) == expected
+
+
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("Lean Six Sigma Green Belt Certification", ["certificate"]),
+        ("Certified Design Thinking Coach", ["certificate"]),
+        ("Postgraduate Certificate in Patient Safety", ["PgCert"]),
+        ("Healthcare Quality and Safety, MHQS", ["master's"]),
+        ("Health Policy, MPP", ["master's"]),
+        ("Nursing, MSc", ["MSc"]),
+        # near misses: a medical degree or an online course after the comma, or no comma
+        ("Medicine, MD", []),
+        ("Patient Safety, MOOC", []),
+        ("MHQS Alumni Day", []),
+    ],
+)
+def test_awards_in_title(title, expected):
+    assert awards.awards_in_title(title) == expected
+
+
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("PU5074: IMPLEMENTATION SCIENCE (2026-2027)", "PU5074"),
+        ("LMP 2348: Knowledge Translation & the Community", "LMP 2348"),
+        ("NUR-30149 (B): Evidence Based Practice (Online)", "NUR-30149 (B)"),
+        ("EDUC 6840 Introduction to Improvement Science", "EDUC 6840"),
+        ("Quality Systems (MECH H3014)", "MECH H3014"),
+        ("Introduction to Patient Safety (IHI Open School Course: PS 100)", "PS 100"),
+        # near misses: standards, years, levels and plain titles
+        ("ISO 9001: 2008 Auditor/Lead Auditor", None),
+        ("NHS 2030: Leading Change", None),
+        ("CPD 2026 Programme", None),
+        ("Level 7 Apprenticeship", None),
+        ("MSc Patient Safety", None),
+        ("Implementation Science", None),
+        (None, None),
+    ],
+)
+def test_title_course_code(title, expected):
+    assert coursekinds.title_course_code(title) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Course unit details:\nPatient Safety\nUnit code IIDS62302\nCredits 15", True),
+        ("Module Code\nMECH H3014", True),
+        ("Course Number\nCHL5632H\nFormat\nLecture", True),
+        ("Type: Module\nCredit: 0.25 FCE", True),
+        ("Unit rules and details\nCredit points 6", True),
+        # near misses: a degree page's UCAS code and module tables mentioned in prose
+        ("Course code: B700\nDuration: 3 years", False),
+        ("Our modules are taught by experts. Each unit code is listed in the handbook.", False),
+    ],
+)
+def test_module_descriptor_labels(text, expected):
+    assert coursekinds.is_module_descriptor("Patient Safety", text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("This module introduces implementation science. By the end of the module you will plan a study.", True),
+        ("Students who complete this unit of study will be able to... The unit of study is assessed by essay.", True),
+        # near misses: a degree page that names a module once, or the module leader
+        ("The MSc has six modules. In the module on measurement you will learn run charts.", False),
+        ("Contact the module leader. The module leader will reply.", False),
+    ],
+)
+def test_reads_as_module(text, expected):
+    assert coursekinds.reads_as_module(text) is expected
+
+
+@pytest.mark.parametrize(
+    "title, months, expected",
+    [
+        ("TeamSTEPPS Master Training Course", {"full-time": None, "part-time": None}, True),
+        ("5S System Training", {"full-time": None, "part-time": None}, True),
+        ("Improvement Advisor Professional Development Program", {"full-time": None, "part-time": None}, True),
+        ("Patient Safety Basics", {"full-time": 0.1, "part-time": None}, True),
+        ("Become an Improvement Coach", {"full-time": 2.8, "part-time": None}, True),
+        # near misses: no length and no training word, or six months and longer
+        ("Improvement Coach Program", {"full-time": 6, "part-time": None}, False),
+        ("Leadership for Change", {"full-time": None, "part-time": 24}, False),
+        ("Training Needs in Nursing Homes: a study", {"full-time": None, "part-time": None}, False),
+        (None, {"full-time": None, "part-time": None}, False),
+    ],
+)
+def test_is_short_course(title, months, expected):
+    assert coursekinds.is_short_course(title, months) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("SHE Level 3\nSCQF Credits 20.00", 6),
+        ("SCQF level 11", 7),
+        ("SCQF Level 7 module", 4),
+        ("SHE level 4 (honours)", 6),
+        # near misses: credits, other frameworks, levels off the scale
+        ("SCQF Credits 20.00", None),
+        ("Level 11 of the building", None),
+        ("SCQF level 3", None),
+    ],
+)
+def test_scottish_level(text, expected):
+    assert levels.scottish_level(text) == expected
+
+
+@pytest.mark.parametrize(
+    "url, text, expected",
+    [
+        ("https://www.example.ac.uk/study/postgraduate/nursing-mental-health", "", 7),
+        ("https://www.example.ac.uk/study/postgraduate-taught/courses/critical-care/teaching", "", 7),
+        ("https://www.example.ac.uk/study/pg/medicine/healthcare-and-design/", "", 7),
+        ("https://example.edu/x", "Type of Study Postgraduate Level 5", 7),
+        ("https://example.edu/x", "Graduate School of Education and Human Development", 7),
+        ("https://example.edu/x", "a 12-credit Certificate of Graduate Study", 7),
+        ("https://example.edu/x", "taught at master's level", 7),
+        # near misses: undergraduate pages, graduates as people, addresses that merely contain the letters
+        ("https://www.example.ac.uk/study/undergraduate/nursing", "Undergraduate course", None),
+        ("https://example.edu/x", "Our graduates work across the NHS.", None),
+        ("https://example.edu/x", "undergraduate programme", None),
+        ("https://www.pgexample.com/courses/x", "", None),
+        ("https://example.edu/x?from=/postgraduate/", "", None),
+    ],
+)
+def test_postgraduate_level(url, text, expected):
+    assert levels.postgraduate_level(url, text) == expected
+
+
+def test_postgraduate_numbering_is_not_fheq():
+    assert levels.loose_level("Type of Study Postgraduate Level 5") is None
+    assert levels.loose_level("studied at Level 5") == 5
+
+
+def test_fheq_level_for_new_awards():
+    assert awards.fheq_level_for_awards(["master's"]) == 7
+    assert awards.fheq_level_for_awards(["certificate"]) is None
 
 
 @pytest.mark.parametrize(
@@ -166,6 +327,79 @@ def test_page_name_from_title_tag(title, expected):
 )
 def test_parse_duration(text, expected):
     assert durations.parse_duration(text) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("This 12-week experiential programme equips you to coach teams.", True),
+        ("Our 6-month leadership development programme starts in May.", True),
+        ("Lasting nine months, the programme is delivered virtually.", True),
+        ("The course runs across one academic year.", True),
+        ("The Master's Degree Program is a two-year course of study.", True),
+        ("Taking courses back to back lets the certificate be completed online in 6 – 8 months.", True),
+        ("You could finish it in as little as six weeks.", True),
+        ("This is a 3-year funding opportunity.", True),
+        ("Over the four months of the course, attendees run a project.", True),
+        # near misses: a session's length, a block within a year, a deadline
+        ("There are 10 sessions, each lasting one hour", False),
+        ("A single 3-month block in each training year", False),
+        ("Applications close in 6 weeks.", False),
+    ],
+)
+def test_states_course_length(sentence, expected):
+    assert durations.states_course_length(sentence) is expected
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("3 years", True),
+        ("One semester", True),
+        ("1- 4 years", True),
+        ("Five days", True),
+        ("Two Years (Part Time)", True),
+        ("1 year full time, 2 years part time", True),
+        ("One year FT, two years PT", True),
+        # near misses: workload totals, lengths inside prose, dates
+        ("300 hours", False),
+        ("3 years of experience in a clinical role", False),
+        ("Year 1", False),
+        ("September 2026", False),
+    ],
+)
+def test_is_bare_length(line, expected):
+    assert durations.is_bare_length(line) is expected
+
+
+@pytest.mark.parametrize(
+    "line, pair",
+    [
+        ("Length One Year (Full Time)", ("Length", "One Year (Full Time)")),
+        ("Duration 2 Semesters", ("Duration", "2 Semesters")),
+        ("Attendance mode Part-time Evening", ("Attendance mode", "Part-time Evening")),
+        ("Mode of study Full-time, Part-time", ("Mode of study", "Full-time, Part-time")),
+        ("Length of Program: 1 - 2 Years", ("Length of Program", "1 - 2 Years")),
+    ],
+)
+def test_colon_less_label_lines(line, pair):
+    facts = read_keyfacts(pagetext.parse_html("<p>x</p>"), line)
+    name = label_name(pair[0])
+    assert facts.values.get(name) == [pair[1]]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Length of the waiting list is long",
+        "Mode of assessment essay",
+        "Duration depends on the modules you choose",
+        "Study mode matters less than commitment",
+    ],
+)
+def test_colon_less_label_near_misses(line):
+    facts = read_keyfacts(pagetext.parse_html("<p>x</p>"), line)
+    assert not facts.values.get("duration") and not facts.values.get("modes")
 
 
 def test_duration_without_mode_goes_to_the_default_mode():
@@ -393,6 +627,39 @@ def test_modes_in_label(value, expected):
         # a campus with a two-word name; a campus mentioned for something else is not a mode
         ("Teaching takes place on our Avery Hill campus in Eltham.", {"campus"}),
         ("Apply on our website or visit the campus shop", set()),
+        # lengths per mode, option lines and brackets
+        ("The Masters takes one year full-time or two years part-time.", {"full-time", "part-time"}),
+        ("Full-time: £9,000 per annum\nPart-time: £4,500 per annum", {"full-time", "part-time"}),
+        ("• Part-time (Home): Open", {"part-time"}),
+        ("Semester 1, 2026 [Online] - Sydney", {"online"}),
+        ("2020/21 Part-time Postgraduate course", {"part-time"}),
+        ("this 2-year, part-time program", {"part-time"}),
+        ("Scholarships start in May, running part-time for 18 months.", {"part-time"}),
+        ("fellows were funded one day a week over a year", {"part-time"}),
+        # how it is taught, in prose
+        ("Virtual and in-person workshops make up the programme.", {"online", "campus"}),
+        ("a virtual professional development program", {"online"}),
+        ("The course runs as a 2-day course, in person.", {"campus"}),
+        ("four 5-day sessions, taught in person on campus", {"campus"}),
+        ("10 study days of face to face/virtual learning", {"campus", "online"}),
+        ("Delivery will combine online and in-person methods of learning.", {"online", "campus", "blended"}),
+        ("the certificate can be completed online in 6 months", {"online"}),
+        ("participants also attend regular webinars", {"online"}),
+        ("the programme is part-residential", {"blended"}),
+        # learning tied to the learner's job
+        ("a project in their own work area", {"work-based"}),
+        ("trainees get protected time to practise quality improvement", {"work-based"}),
+        ("the employer meets the cost of backfill", {"work-based"}),
+        ("An ACF post runs alongside clinical training.", {"work-based"}),
+        ("your placement will be in a GP setting", {"work-based"}),
+        # near misses: timetables, jobs, prose about other things
+        ("Seminars run three days a week.", set()),
+        ("studying alongside your job", set()),
+        ("Full-time staff get a discount.", set()),
+        ("Our virtual tour shows the library.", set()),
+        ("No participation in TeamSTEPPS Online.", set()),
+        ("in-person", set()),
+        ("taught residential modules", set()),
     ],
 )
 def test_modes_in_text(text, expected):

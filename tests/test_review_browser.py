@@ -8,18 +8,12 @@ pending list and the duplicate comparison go to test-artifacts/.
 
 import concurrent.futures
 import os
-import signal
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.support.review_server import ServerDidNotStart, review_server
 from test_review_fixtures import build_review_db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +22,6 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 REVIEWERS = {"ana": "correct horse", "ben": "battery staple"}
-SERVER_START_TIMEOUT_S = 60
 # The fixture's candidates (tests/test_review_fixtures.py), ids in order.
 UWL, KCL_PGCERT, KINGSTON, KCL_IMPL, KCL_NURSING, OUT = range(1, 7)
 
@@ -48,49 +41,17 @@ def _require_browser():
         pytest.skip(problem)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """`scrapy review` on a fresh database copy; yields (base URL, database path)."""
     _require_browser()
-    from datasette_auth_passwords.utils import hash_password
-
     path = tmp_path_factory.mktemp("review") / "courses.db"
     build_review_db(path).conn.close()
-    port = free_port()
-    env = {**os.environ, **{f"REVIEW_PASSWORD_HASH_{name.upper()}": hash_password(password)
-                            for name, password in REVIEWERS.items()}}
-    log = (path.parent / "server.log").open("wb")
-    # The module behind `scrapy review`, started without Scrapy's command loader so a
-    # half-finished command elsewhere in the project cannot stop these tests.
-    process = subprocess.Popen(
-        [sys.executable, "-m", "crawler.review", "--db", str(path), "--port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    while True:
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=2).read()
-            break
-        except (urllib.error.URLError, ConnectionError):
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"scrapy review did not start: {(path.parent / 'server.log').read_text()[-2000:]}")
-            time.sleep(0.2)
-    yield base, path
-    process.send_signal(signal.SIGINT)
     try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    log.close()
+        with review_server(path, REVIEWERS) as base:
+            yield base, path
+    except ServerDidNotStart as problem:
+        pytest.fail(str(problem))
 
 
 def in_browser(scenario):
@@ -205,6 +166,9 @@ def test_reviewer_accepts_rejects_merges_and_undoes(server):
         assert query(path, "SELECT count(*) FROM catalogue WHERE id = 'acc-2'") == [(0,)]
         assert query(path, "SELECT action, reviewer FROM decisions ORDER BY id") == [
             ("accept", "ana"), ("reject", "ana"), ("same-as", "ana"), ("undo", "ana")]
+        # Only the reject and the same-as can still be undone: no link on the undone accept or the undo.
+        page.goto(base + "/courses/recent_decisions")
+        assert page.locator("table.rows-and-columns tbody").get_by_role("link", name="undo", exact=True).count() == 2
 
     in_browser(scenario)
 
@@ -255,6 +219,8 @@ def test_anonymous_visitor_reads_but_cannot_write(server):
         assert "MSc Improvement Science" in page.content()
         before = query(path, "SELECT * FROM decisions")
         assert page.goto(f"{base}/courses/accept?candidate_id={UWL}").status == 403
+        # Forbidden, with the way in.
+        assert page.get_by_role("link", name="sign in").get_attribute("href") == "/-/login"
         # A hand-made POST (no form, no sign-in) is refused as well.
         response = page.request.post(base + "/courses/accept", form={"candidate_id": str(UWL), "note": ""})
         assert response.status == 403

@@ -497,3 +497,130 @@ def test_held_out_set_is_labelled_and_scored():
     # Held-out figures before the held-out rules: precision 0.861, recall 0.912.
     assert tp / (tp + fp) >= 0.90
     assert tp / (tp + fn) >= 0.90
+
+
+# --- rules added for real pages (bench/bench_real_pages.py); each with its near misses
+
+@pytest.mark.parametrize(
+    "facts, expected",
+    [
+        # the health setting in other words: "health and care", a royal college, psychiatry, care quality
+        (course("Research Internships", "For registered health and care professionals starting a research career."), "related"),
+        (course("RCPsych CPD: quality improvement module", "Section 1: aims. Section 2: measures."), "core"),
+        (course("Improving Quality in Psychiatry", "For trainees in psychiatry: PDSA cycles and run charts."), "core"),
+        (course("Evidence-Based Practice for Care Quality Leads", "For care quality leads in residential services."), "related"),
+        (course("Care Quality Commission Compliance", "Preparing your service for inspection."), "out"),
+        # ...while a college that is not a health college gives no setting
+        (course("Royal College of Art: Design Leadership", "Leading change in creative studios."), "out"),
+        # knowledge translation or exchange as the subject is implementation science: core
+        (course("Knowledge Translation for Nurses", "Moving research findings into clinical practice."), "core"),
+        (course("Knowledge Exchange and Translation", "For clinicians and patient partners: putting research to use in health care."), "core"),
+        # ...elsewhere on a health page it is a topic, and outside health it is out
+        (course("MSc Health Services Research", "Includes a module on knowledge translation for NHS managers."), "related"),
+        (course("Knowledge Exchange for Business", "Licensing research to companies and building spin-outs."), "out"),
+        # quality of care as the title's subject is the sciences of quality: core
+        (course("MS Healthcare Quality and Safety", "For clinicians who want to make care safer and better."), "core"),
+        (course("Safety and Quality in Health Care", "A unit for health professionals on clinical governance and incidents."), "core"),
+        # ...patient safety alone stays a topic (held-out ho-pgcert-patient-safety-human-factors)
+        (course("Patient Safety and Human Factors PgCert", "Why errors happen in healthcare and how to design them out."), "related"),
+        # innovation placed in health care by the phrase itself
+        (course("Design for Health Services", "Lead innovation in healthcare services and spaces."), "core"),
+        (course("Leading Innovation in Business", "Test ideas with customers and build new ventures."), "out"),
+        # research careers by funders' names
+        (course("NIHR Pre-Application Support", "Protected time for nurses and AHPs preparing a fellowship application.",
+                text="Mentoring from NIHR academy members."), "related"),
+        (course("Research Internship Scheme", "For allied health professionals in the NHS."), "related"),
+        # leaders named in the singular, and leading improvement
+        (course("Stepping Up", "Are you a first-line leader in an NHS service?"), "related"),
+        (course("Master of Health Systems Research", "Prepares graduates to lead improvements in how health services are delivered."), "related"),
+        # the advanced clinical practitioner role (four pillars: practice, leadership, education, research)
+        (course("Advanced Clinical Practitioner Apprenticeship", "For registered nurses and paramedics."), "related"),
+        # public health's "health improvement" is health promotion, not improvement of care
+        (course("Health Improvement and Wellbeing MSc", "Promote healthy lifestyles in communities.",
+                text="Public health practice, health promotion, community development."), "out"),
+        (course("MSc Healthcare Improvement", "For NHS staff leading quality improvement."), "core"),
+        # pre-registration courses stay out whatever quality words they use
+        (course("BSc (Hons) Nursing (Adult)", "Train to become a registered nurse: quality of care and patient safety.",
+                text="On completion you can apply to join the NMC register."), "out"),
+    ],
+)
+def test_real_page_rules(facts, expected):
+    assert classify(facts)["category"] == expected
+
+
+@pytest.mark.parametrize(
+    "facts, expected",
+    [
+        # an improvement title and health words only in the body text, no other sector: health
+        (course("Improvement Advisor Programme", "Applications close on 4 September.",
+                text="Preparing health care improvement advisors to lead their organisation's improvement strategy."), "core"),
+        (course("Implementation Science", "Draft catalogue entry.",
+                text="Concepts and methods for health and public health problems. Open to medical and nursing students."), "core"),
+        # ...but another sector named as heavily keeps it out
+        (course("Lean Six Sigma Yellow Belt", "Two days.", text="Delegates from manufacturing, logistics and healthcare."), "out"),
+        (course("Improvement Science in Education", "For teachers.", text="The method began in health care; apply it in your schools."), "out"),
+        # ...and a title without improvement words gets no help from the body text
+        (course("Team Development Day", "Two days.", text="For health care teams."), "out"),
+    ],
+)
+def test_health_setting_from_the_body_text(facts, expected):
+    verdict = classify(facts)
+    assert verdict["category"] == expected
+    rules = [r["rule"] for r in verdict["reasons"]]
+    assert ("health_setting_in_text" in rules) == (expected != "out")
+
+
+def test_body_text_decides_only_when_the_description_is_silent():
+    silent = course("Foundation Doctors Programme", "Past participants may apply again.",
+                    text="Each doctor runs a quality improvement project with PDSA cycles and run charts.")
+    verdict = classify(silent)
+    assert verdict["category"] == "core"
+    assert verdict["reasons"][0]["rule"] == "improvement_is_the_focus" and verdict["reasons"][0]["where"] == "text"
+    # a summary that names topic evidence keeps the body text from deciding
+    speaking = dict(silent, summary="A leadership programme for foundation doctors.")
+    assert classify(speaking)["category"] == "related"
+
+
+@pytest.mark.parametrize(
+    "title, summary, expected",
+    [
+        # focus in the summary ties with a title naming a topic: the title makes it a topic
+        ("MSc Clinical Research", "For NHS staff using quality improvement in their services.", "related"),
+        # the same summary under a title naming neither is about improvement
+        ("The Frontline Programme", "For NHS staff using quality improvement in their services.", "core"),
+        # a tie inside the summary, title silent: the description's focus decides
+        ("The Frontline Programme", "For NHS staff using quality improvement, leadership and managing change.", "core"),
+        # ...and topic words outweighing it make it a topic
+        ("The Frontline Programme", "For NHS staff: quality improvement, leadership, managing change and coaching and mentoring.",
+         "related"),
+    ],
+)
+def test_a_tie_in_the_description_goes_to_the_title(title, summary, expected):
+    assert classify(course(title, summary))["category"] == expected
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        # a health service's own address gives the setting a page leaves unsaid
+        ("https://www.examplettrust.nhs.uk/academy/qi-level-2", "core"),
+        ("https://learning.example.nhs.scot/courses/qi", "core"),
+        ("https://www.example.hscni.net/training/qi", "core"),
+        # ...look-alike addresses and other sites do not
+        ("https://www.example.com/nhs.uk/qi-level-2", "out"),
+        ("https://nhs.uk.example.com/qi-level-2", "out"),
+        ("https://www.example.co.uk/training/qi", "out"),
+        (None, "out"),
+    ],
+)
+def test_a_health_service_address_gives_the_setting(url, expected):
+    facts = course("Level 2 QI: running your first project", "Four months, six taught hours, coaching clinics.",
+                   text="The model for improvement, driver diagrams and PDSA cycles in your own work area.", url=url)
+    verdict = classify(facts)
+    assert verdict["category"] == expected
+    assert any(r["rule"] == "health_provider" for r in verdict["reasons"]) == (expected != "out")
+
+
+def test_a_health_service_address_still_needs_improvement_evidence():
+    facts = course("Spreadsheets for Beginners", "A half-day workshop for staff.", url="https://www.example.nhs.uk/training/excel")
+    assert classify(facts)["reasons"][0]["rule"] == "too_little_improvement_evidence"

@@ -11,7 +11,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.operations.database_file import DatabaseFileError, check_database_file
-from crawler.review import DEFAULT_HOST, DEFAULT_PORT, serve_review
+from crawler.review import DEFAULT_ARCHIVE_DIRS, DEFAULT_HOST, DEFAULT_PORT, serve_review
 
 EXIT_CONFIG = 2
 
@@ -40,6 +40,9 @@ class Command(ScrapyCommand):
         parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
         parser.add_argument("--root", action="store_true",
                             help="print a sign-in link for the single maintainer account 'root'")
+        parser.add_argument("--archives", action="append", default=[], metavar="DIR",
+                            help="another folder of WARC files for the desk's archived pages (default: setting "
+                                 "ARCHIVE_DIR and data/snapshot)")
         parser.add_argument("--hash-password", default="", metavar="NAME",
                             help="ask for a reviewer's password and print the environment variable to set; "
                                  "NAME is ASCII letters, digits and underscores, starting with a letter")
@@ -66,7 +69,9 @@ class Command(ScrapyCommand):
             print(f"configuration error: {exc}", file=sys.stderr)
             self.exitcode = EXIT_CONFIG
             return
-        self.exitcode = serve_review(path, os.environ, opts.host, opts.port, opts.root)
+        archive_dirs = [self.settings.get("ARCHIVE_DIR"), *DEFAULT_ARCHIVE_DIRS[1:], *opts.archives]
+        self.exitcode = serve_review(path, os.environ, opts.host, opts.port, opts.root, archive_dirs,
+                                     self.settings.get("SITES_FILE"))
 
 
 # A reviewer name becomes part of an environment variable name (REVIEW_PASSWORD_HASH_<NAME>),

@@ -89,6 +89,46 @@ def parse_duration(text: str | None, default_mode: str = "full-time") -> dict:
     return result
 
 
+_NUM_WORD = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty-four)"
+# Sentences that state the course's own length: "This 12-week experiential programme",
+# "Lasting nine months", "runs across one academic year", "a two-year course of study",
+# "could finish it in as little as six weeks". They win over sentences that only hold a
+# length and a looser word ("take a course in each eight-week term").
+_COURSE_LENGTH_SENTENCE = re.compile(
+    rf"\b{_NUM_WORD}[\s-](?:day|week|month|year|semester|term)s?[\s-](?:(?!in\b|of\b|each\b|per\b|for\b|a\b|an\b|the\b|every\b)[a-z]+[\s-]){{0,3}}?"
+    r"(?:course|programme|program|fellowship|module|workshop|internship|apprenticeship|scheme|training|degree|diploma|certificate|series|post|award|funding\s+opportunity|placement)\b"
+    # "each lasting one hour" is a session's length, not the course's.
+    r"|(?<!each\s)\blast(?:s|ing)\b|\bruns?\s+(?:across|through|over|for)\b|\bspread\s+over\b|\bcourse\s+of\s+study\b"
+    r"|\b(?:complete[ds]?|finish(?:ed)?)\s+(?:it\s+|this\s+|the\s+\w+\s+)?(?:online\s+)?(?:in|within|over)\b"
+    rf"|\bover\s+the\s+{_NUM_WORD}\s+(?:days|weeks|months|years)\b",
+    re.I,
+)
+# Every _COURSE_LENGTH_SENTENCE match holds one of these.
+_COURSE_LENGTH_GUARDS = ("day", "week", "month", "year", "semester", "term", "last", "run", "spread", "course", "complet", "finish", "over")
+# A line that is only a length: a key-facts value whose label was an icon ("3 years",
+# "One semester", "1- 4 years", "Five days", "1 year full time, 2 years part time").
+# Hours are left out: a line "300 hours" is a workload table's total, not a length.
+_BARE_ONE_LENGTH = (
+    rf"(?:about\s+|approximately\s+|around\s+)?{_NUM_WORD}(?:\s*(?:-|–|to)\s*{_NUM_WORD})?[\s-]*"
+    r"(?:academic\s+years?|years?|months?|weeks?|days?|semesters?|terms?)"
+    r"(?:\s*[(,]?\s*(?:full|part)[\s-]?time\)?|\s+(?:FT|PT)\b)?"
+)
+_BARE_LENGTH = re.compile(rf"^\s*{_BARE_ONE_LENGTH}(?:\s*(?:,|;|/|\bor\b|\band\b)\s*{_BARE_ONE_LENGTH})*\s*[.;]?\s*$", re.I)
+# Longest line read as a bare length; longer lines are prose.
+MAX_BARE_LENGTH_CHARS = 60
+
+
+def states_course_length(sentence: str) -> bool:
+    """True for a sentence that gives the course's own length ("This 12-week programme ...", "Lasting nine months")."""
+    lowered = sentence.lower()
+    return any(word in lowered for word in _COURSE_LENGTH_GUARDS) and bool(_COURSE_LENGTH_SENTENCE.search(sentence))
+
+
+def is_bare_length(line: str) -> bool:
+    """True for a line that is nothing but a length ("3 years", "One semester", "Two Years (Part Time)")."""
+    return len(line) <= MAX_BARE_LENGTH_CHARS and bool(_BARE_LENGTH.match(line))
+
+
 def has_no_time_limit(text: str | None) -> bool:
     """True for "no time limit" and self-paced study, which have no length in months."""
     return bool(text and _NO_LIMIT.search(text))

@@ -39,7 +39,10 @@ _FREE = re.compile(
     # "Tuition fees at the home rate are paid by the fellowship": a funder, not the learner, pays.
     r"|\bfees?\b(?:\s+[\w/-]+){0,6}?\s+(?:are|is|will\s+be)\s+(?:fully\s+|also\s+)?(?:paid|covered|met|funded)\s+(?:in\s+full\s+)?by\s+(?:the\s+|your\s+)?"
     r"(?:fellowship|award|scheme|funder|sponsor|studentship|scholarship|programme|employer|trust|nhs|council|department|government)\b"
-    r"|\b(?:is|are)\s+fully[\s-]funded\b|\bfully[\s-]funded\s+(?:fellowships?|studentships?|programme|course|training\s+programme|opportunity)\b",
+    r"|\b(?:is|are)\s+fully[\s-]funded\b|\bfully[\s-]funded\s+(?:fellowships?|studentships?|programme|course|training\s+programme|opportunity)\b"
+    # "participants are not charged"; "paid for through the apprenticeship levy": the employer's levy, not the apprentice, pays.
+    r"|\b(?:participants|learners|students|delegates|apprentices|you)\s+(?:are\s+not|will\s+not\s+be|won't\s+be)\s+charged\b"
+    r"|\b(?:paid\s+for|funded|covered)\s+(?:through|by|via|from)\s+(?:the\s+)?(?:apprenticeship\s+)?levy\b",
     re.I | re.M,
 )
 # "tax-free stipend", "feel free", "free parking" must not make a course free.

@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from crawler.facts import durations, modes
 from crawler.pagetext import element_text
 
 # Label wording per fact, matched against the whole label (case-insensitive,
 # trailing colon and icons removed). Order matters only for readability.
 _LABELS = {
-    "duration": r"(?:course |programme |study |typical )?(?:duration|length)(?: of (?:the )?(?:course|programme|study|award))?(?: and (?:mode|attendance|study mode)s?)?(?: \(.*\))?"
-                r"|how long(?: is the course| does it take| will it take| it takes| it will take)?\??|time (?:to complete|commitment|required)|study (?:time|period)|length of (?:course|programme|study)"
+    "duration": r"(?:course |programme |program |study |typical )?(?:duration|length)(?: of (?:the )?(?:course|programme|program|study|award))?(?: and (?:mode|attendance|study mode)s?)?(?: \(.*\))?"
+                r"|how long(?: is the course| does it take| will it take| it takes| it will take)?\??|(?:estimated )?time (?:to complete|commitment|required)|study (?:time|period)|length of (?:course|programme|program|study)"
                 r"|(?:study |attendance |delivery )?modes?(?: of study)? (?:and|&) (?:duration|length)",
     "modes": r"(?:study|delivery|attendance|learning|teaching|course) (?:mode|method|options?|format|type|pattern)s?|modes? of (?:study|delivery|attendance|learning)|delivery|attendance|format"
              r"|how (?:you'll|you will|to) (?:study|learn)|location|study options|ways to study|where you(?:'ll| will) study|mode",
@@ -48,6 +49,21 @@ _INLINE_LABEL_BLOCKS = frozenset({"li", "p", "div", "dd", "td"})
 # A bold lead-in longer than this is the start of a paragraph of prose, not a key-facts value.
 MAX_INLINE_VALUE_CHARS = 160
 _LINE_LABEL = re.compile(r"^(?P<label>[A-Za-z][A-Za-z &'’/()]{1,50}?)\s*(?::|\||–|—| - )\s*(?P<value>\S.*)$")
+
+
+# Colon-less "Label value" lines: only labels whose value can be checked, and only values
+# that read as that fact, so "Length of the waiting list" or "Mode of assessment" stay prose.
+_BARE_LABEL = re.compile(
+    r"^(?P<label>(?:(?:course|programme|program|study)\s+)?(?:duration|length)(?:\s+of\s+(?:the\s+)?(?:course|programme|program|study))?"
+    r"|(?:attendance|study|delivery)\s+modes?|modes?\s+of\s+(?:study|attendance|delivery))\s+(?P<value>\S.{0,80})$",
+    re.I,
+)
+_BARE_LABEL_STARTS = frozenset({"cour", "prog", "stud", "dura", "leng", "atte", "deli", "mode"})
+_BARE_VALUE_CHECK = {
+    "duration": lambda value: durations.parse_duration(value) != {"full-time": None, "part-time": None},
+    "modes": lambda value: bool(modes.modes_in_label(value)),
+    None: lambda value: False,
+}
 
 
 @dataclass
@@ -243,7 +259,8 @@ def _inline_label_pair(el) -> tuple[str, str] | None:
 
 
 def _line_pairs(line: str):
-    """("Duration", "1 year") pairs from "Duration: 1 year" or a "Duration | 1 year | Fees | £900" row."""
+    """("Duration", "1 year") pairs from "Duration: 1 year", a "Duration | 1 year | Fees | £900" row
+    or a colon-less "Length One year FT, two years PT" line (a fact file flattened to text)."""
     cells = [c.strip() for c in line.split(" | ")] if " | " in line else []
     if len(cells) >= 2:
         for label, value in zip(cells, cells[1:]):
@@ -251,3 +268,7 @@ def _line_pairs(line: str):
     match = _LINE_LABEL.match(line)
     if match:
         yield match.group("label"), match.group("value")
+    elif line[:1].isalpha() and line[:4].lower() in _BARE_LABEL_STARTS:
+        bare = _BARE_LABEL.match(line)
+        if bare and _BARE_VALUE_CHECK[label_name(bare.group("label"))](bare.group("value")):
+            yield bare.group("label"), bare.group("value")

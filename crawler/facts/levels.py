@@ -10,7 +10,26 @@ _STATED_FHEQ = re.compile(r"\b(?:FHEQ|HE|academic|credit)\s*(?:level\s*)?(?P<n>[
 _STATED_FHEQ_LOWER = re.compile(r"\b(?:fheq|he|academic|credit)\s*(?:level\s*)?(?P<n>[4-8])\b|\blevel\s*(?P<m>[4-8])\s*\(?fheq\b")
 _LEVEL_VALUE = re.compile(r"(?:\blevel|\blvl)?\s*\b(?P<n>[4-8])\b(?![,.]\d)", re.I)
 # Weaker wording: "Level 7", "level 6 credits", "at level 7". Only trusted when no award implies a level.
-_LEVEL_IN_TEXT = re.compile(r"\blevel\s*(?P<n>[4-8])\b(?!\s*(?:qualifications?|diploma\s+in\s+education|study\s+or\s+above))", re.I)
+# "Postgraduate Level 5" is a university's own numbering of its years, not FHEQ.
+_LEVEL_IN_TEXT = re.compile(r"(?<!graduate\s)\blevel\s*(?P<n>[4-8])\b(?!\s*(?:qualifications?|diploma\s+in\s+education|study\s+or\s+above))", re.I)
+# Scottish levels (SCQF 2012 framework; "SHE" levels 1-4 are SCQF 7-10) and the FHEQ
+# level each matches in the QAA's framework comparison: an honours year (SCQF 10) is FHEQ 6.
+_SCOTTISH_LEVEL = re.compile(r"\b(?P<kind>scqf|she)\s+level\s*(?P<n>\d{1,2})\b", re.I)
+_SCQF_TO_FHEQ = {7: 4, 8: 5, 9: 6, 10: 6, 11: 7, 12: 8}
+SHE_TO_SCQF = 6  # SHE level 1 is SCQF 7
+# A taught postgraduate course is FHEQ 7 (QAA 2014: PgCert, PgDip and master's are all
+# level 7): the site files the course under postgraduate study, or the page says so.
+_POSTGRADUATE_URL = re.compile(r"/(?:postgraduate|postgraduate-taught|pg|pgt|masters|graduate)(?:[-_/]|$)", re.I)
+_POSTGRADUATE_TEXT = re.compile(
+    r"\b(?:type\s+of\s+study:?\s+)?post-?graduate\s+(?:taught\s+)?(?:module|course|unit|level|study|programme|program|certificate|diploma)s?\b"
+    r"|\bgraduate\s+(?:school|course|level|study|studies|program|programme)s?\b|\bcertificate\s+of\s+graduate\s+study\b"
+    r"|\bmaster(?:s|['’]s)?['’]?\s*(?:-\s*)?level\b|\bm-level\b",
+    re.I,
+)
+# Every _POSTGRADUATE_TEXT match holds one of these.
+_POSTGRADUATE_GUARDS = ("graduate", "master", "m-level")
+# "undergraduate" holds "graduate": its courses are not level 7.
+_UNDERGRADUATE = re.compile(r"\bundergraduate\b", re.I)
 # Words for levels used instead of numbers in key-facts fields.
 _LEVEL_WORDS = (
     (re.compile(r"\bdoctoral\b|\bdoctorate\b", re.I), 8),
@@ -59,6 +78,30 @@ def loose_level(text: str | None) -> int | None:
         return None
     numbers = [int(m.group("n")) for m in _LEVEL_IN_TEXT.finditer(text)]
     return max(numbers) if numbers else None
+
+
+def scottish_level(text: str | None) -> int | None:
+    """The FHEQ level matching a stated SCQF or SHE level ("SCQF level 11" -> 7, "SHE Level 3" -> 6)."""
+    if not text or not ("scqf" in text.lower() or "she " in text.lower()):
+        return None
+    found = []
+    for m in _SCOTTISH_LEVEL.finditer(text):
+        scqf = int(m.group("n")) + (SHE_TO_SCQF if m.group("kind").lower() == "she" else 0)
+        if scqf in _SCQF_TO_FHEQ:
+            found.append(_SCQF_TO_FHEQ[scqf])
+    return max(found) if found else None
+
+
+def postgraduate_level(url: str | None, text: str | None) -> int | None:
+    """7 when the page's address or wording files the course under postgraduate study, else None."""
+    if url and _POSTGRADUATE_URL.search(url.split("?")[0]):
+        return 7
+    lowered = text.lower() if text else ""
+    if any(word in lowered for word in _POSTGRADUATE_GUARDS):
+        matches = [m for m in _POSTGRADUATE_TEXT.finditer(text) if not _UNDERGRADUATE.search(text, max(0, m.start() - 5), m.end())]
+        if matches:
+            return 7
+    return None
 
 
 _MODULE_SIZE = re.compile(r"[ \t-]*modules?\b", re.I)

@@ -15,10 +15,12 @@ _URL_CUES = {
     "profile": re.compile(r"/(?:people|staff|profiles?|our-people|our-team|team|directory|person|academics|experts|staff-profiles?)(?:/|$)", re.I),
     "research": re.compile(r"/(?:research(?!-degrees?|-programmes?|-courses?|-fellowships?)|projects?|research-projects)(?:/|$)", re.I),
     "event": re.compile(r"/(?:events?|whats-on|what-s-on|calendar|webinars?|conferences?)(?:/|$)", re.I),
-    "search": re.compile(r"/search(?:/|$|\?|-results)|[?&](?:q|query|search|keywords?|s|term)=", re.I),
+    "search": re.compile(r"/search(?:/|$|\?|[\w.-]*results?)|[?&](?:q|query|search|searchterm|search_term|keywords?|s|term|text)=", re.I),
     "faq": re.compile(r"/(?:faqs?|frequently-asked-questions)(?:/|$|\.|-)|[/-]faqs?(?:/|$|\.)", re.I),
     "job": re.compile(r"/(?:jobs?|vacanc(?:y|ies)|careers/vacancies)(?:/|$)|job-(?:title|description)", re.I),
-    "listing": re.compile(r"/(?:a-z|az|a-to-z|course-finder|course-search|all-courses|browse)(?:/|$|\?)|/(?:courses|programmes|study|postgraduate|undergraduate|short-courses|cpd|modules)/?(?:\?.*)?$", re.I),
+    "listing": re.compile(r"/(?:a-z|az|a-to-z|course-finder|course-search|all-courses|browse)(?:/|$|\?)"
+                         r"|/(?:courses|programmes|programs|study|postgraduate|undergraduate|short-courses|cpd|modules)/?(?:\?.*)?$"
+                         r"|/(?:subjects?|subject-areas?)/[^/?#]+/?(?:\?.*)?$", re.I),
     # A path naming a course, module, programme or training anywhere ("/pgt-courses/", "/InPersonTraining/",
     # "/msc-nursing"), a catalogue's parts ("/units/FMHU5007", "/catalog/"), a course id in the query.
     "course": re.compile(
@@ -136,14 +138,26 @@ def is_fees_title(title: str | None) -> bool:
 
 
 class _Tally:
+    """Rule points per kind, the evidence lines a person reads, and the same evidence as named
+    features (``kind:signal`` -> value) for the learned page-type model."""
+
     def __init__(self):
         self.scores = dict.fromkeys(PAGE_KINDS, 0)
         self.evidence: list[str] = []
+        self.features: dict[str, float] = {}
 
-    def add(self, kind: str, points: int, why: str) -> None:
+    def add(self, kind: str, points: int, why: str, feature: str | None = None) -> None:
+        if feature:
+            name = f"{kind}:{feature}"
+            self.features[name] = self.features.get(name, 0) + points
         if points:
             self.scores[kind] += points
             self.evidence.append(f"{points:+d} {kind}: {why}")
+
+    def note(self, feature: str, value: float) -> None:
+        """A feature for the model that adds no rule points."""
+        if value:
+            self.features[feature] = value
 
 
 def _score(signals: PageSignals) -> _Tally:
@@ -159,18 +173,18 @@ def _score(signals: PageSignals) -> _Tally:
         if kind == "course":
             if rival_address:
                 continue  # "/news/new-msc-programme-launched": the story's slug names the course
-            add(kind, 2, f"address {match.group(0)[:30]}")
+            add(kind, 2, f"address {match.group(0)[:30]}", "address")
         else:
-            rival_address = rival_address or kind != "listing"
-            add(kind, 4 if kind == "news" else 3, f"address {match.group(0)[:30]}")
+            rival_address = True  # a news, listing, search... address: its slug is not a course's
+            add(kind, 4 if kind == "news" else 3, f"address {match.group(0)[:30]}", "address")
     for schema_type in sorted(signals.schema_types):
         kind = _SCHEMA_KIND.get(schema_type)
         if kind:
-            add(kind, 4, f"schema.org {schema_type}")
+            add(kind, 4, f"schema.org {schema_type}", "schema.org")
     if signals.og_type and signals.og_type.lower() in ("article", "news"):
-        add("news", 2, f"og:type {signals.og_type}")
+        add("news", 2, f"og:type {signals.og_type}", "og:type")
     if signals.og_type and signals.og_type.lower() in ("profile",):
-        add("profile", 2, f"og:type {signals.og_type}")
+        add("profile", 2, f"og:type {signals.og_type}", "og:type")
     lowered_head = signals.text_head.lower()
     for kind, pattern in _TEXT_CUES.items():
         if not any(word in lowered_head for word in _TEXT_CUE_GUARDS[kind]):
@@ -179,27 +193,27 @@ def _score(signals: PageSignals) -> _Tally:
         hits = pattern.findall(signals.text_head)
         if hits:
             phrase = hits[0] if isinstance(hits[0], str) else next(h for h in hits[0] if h)
-            add(kind, min(len(hits), 3) * (2 if kind in ("search", "news") else 1), f"text {' '.join(phrase.split())[:30]!r}")
+            add(kind, min(len(hits), 3) * (2 if kind in ("search", "news") else 1), f"text {' '.join(phrase.split())[:30]!r}", "text")
     if _ACADEMIC_TITLE.search(signals.title):
-        add("profile", 2, "title names a person")
+        add("profile", 2, "title names a person", "person title")
     elif _JOB_TITLE.search(signals.text_head[:400]):
-        add("profile", 2, "a job title at the top")
+        add("profile", 2, "a job title at the top", "job title")
     # Rival marks weigh double in the title: "FAQs for ...", "Published 3 May 2024".
     head = f"{signals.title}\n{signals.text_head}"
-    title_rivals = {cue for kind, cue, _, _ in pagecues.rival_cues(signals.title)}
+    lowered = head.lower()
     headline = False
     for kind, cue, weight in pagecues.title_rivals(signals.title):
-        add(kind, weight, cue)
+        add(kind, weight, cue, cue)
         headline = headline or cue == "headline title"
-    for kind, cue, weight, phrase in pagecues.rival_cues(head):
-        add(kind, weight * (2 if cue in title_rivals else 1), f"{cue} {phrase!r}")
-    rate = pagecues.narrative_rate(signals.text_head)
+    for kind, cue, weight, phrase in pagecues.rival_cues(lowered, title_end=len(signals.title)):
+        add(kind, weight, f"{cue} {phrase!r}", cue)
+    rate = pagecues.narrative_rate(lowered)
     if rate >= pagecues.NARRATIVE_RATE:
-        add("news", 3, f"told in the past tense ({rate:.1f} in 100 words)")
+        add("news", 3, f"told in the past tense ({rate:.1f} in 100 words)", "narration")
     if signals.repeated_keyfacts >= MIN_REPEATED_KEYFACTS:
-        add("listing", 4, f"{signals.repeated_keyfacts} cards with the same key fact")
+        add("listing", 4, f"{signals.repeated_keyfacts} cards with the same key fact", "repeated key facts")
     if signals.course_link_count >= MIN_LISTING_LINKS:
-        add("listing", 3, f"{signals.course_link_count} links to courses")
+        add("listing", 3, f"{signals.course_link_count} links to courses", "course links")
         add("search", 1, f"{signals.course_link_count} links to courses")
 
     # What the page is (its address, title, date line, narration) outweighs what it talks about:
@@ -207,36 +221,46 @@ def _score(signals: PageSignals) -> _Tally:
     rival_form = max(v for k, v in tally.scores.items() if k not in ("course", "other", "listing", "search"))
     other_form = tally.scores["other"]
     discount = 2 if max(rival_form, other_form) >= RIVAL_FORM_POINTS else 1
+    tally.note("form:another kind", 1 if discount > 1 else 0)
     if discount > 1:
         tally.evidence.append(f"course wording counts half: another kind of page by its form ({max(rival_form, other_form)} points)")
     keyfact_points = min(2 * signals.keyfact_count, MAX_KEYFACT_POINTS)
     if signals.repeated_keyfacts >= MIN_REPEATED_KEYFACTS:
         keyfact_points //= 2  # the facts belong to several courses, not this page
-    add("course", keyfact_points, f"{signals.keyfact_count} labelled course facts")
+    add("course", keyfact_points, f"{signals.keyfact_count} labelled course facts", "labelled facts")
     # Facts read from prose count once each: a sparse course page states them in sentences.
     add("course", min(signals.text_fact_count, MAX_TEXT_FACT_POINTS) // discount, f"{signals.text_fact_count} course facts in sentences")
-    cues = pagecues.course_cues(head)
+    tally.note("course:facts in sentences", min(signals.text_fact_count, MAX_TEXT_FACT_POINTS))
+    cues = pagecues.course_cues(lowered)
+    for family in cues:
+        tally.note(f"course:wording:{family}", 1)
     if cues:
         points = min(pagecues.course_cue_points(cues), MAX_CUE_POINTS) // discount
         add("course", points, "course wording: " + "; ".join(f"{k} {v!r}" for k, v in cues.items()))
     if signals.named_course_data:
-        add("course", 3, "schema.org course data")
+        add("course", 3, "schema.org course data", "schema.org")
     title_cues = pagecues.title_cues(signals.title)
     if headline:
         pass  # "The new MSc in X launches": the course word names the story's subject
     elif signals.title_has_award:
-        add("course", 2, "award in the title")
+        add("course", 2, "award in the title", "title")
     elif "course word" in title_cues or _COURSE_WORD_TITLE.search(signals.title):
-        add("course", 2, "course word in the title")
+        add("course", 2, "course word in the title", "title")
     if "course code" in title_cues:
-        add("course", 2, "course code in the title")
+        add("course", 2, "course code in the title", "course code")
     if _APPLY.search(signals.text_head):
-        add("course", 1, "a way to apply")
+        add("course", 1, "a way to apply", "apply")
     if signals.fee_page_awards >= MIN_FEE_PAGE_AWARDS and not signals.title_has_award and not signals.named_course_data:
         # A general fees page: its fee table and award names are every course's, not its own.
         tally.scores["course"] = 0
+        tally.note("other:fees page", 1)
         tally.evidence.append(f"course set to 0: a fees page naming {signals.fee_page_awards} awards")
     return tally
+
+
+def evidence_features(signals: PageSignals) -> dict[str, float]:
+    """The evidence as named features (bench/bench_page_type_model.py fits a model on them)."""
+    return dict(_score(signals).features)
 
 
 def score_page(signals: PageSignals) -> dict[str, int]:
@@ -249,7 +273,8 @@ def judge_page(signals: PageSignals) -> PageKind:
     or a rival is close), else the best-scoring rival with enough points, else "other"."""
     tally = _score(signals)
     scores = tally.scores
-    rival, rival_score = max(((k, v) for k, v in scores.items() if k not in ("course", "other")), key=lambda kv: kv[1])
+    # "other" has evidence of its own (a fees or guidance title, a letter, a funding call).
+    rival, rival_score = max(((k, v) for k, v in scores.items() if k != "course"), key=lambda kv: kv[1])
     course = scores["course"]
     evidence = tuple(tally.evidence)
     if course >= MIN_COURSE_SCORE and course >= rival_score + RIVAL_MARGIN:

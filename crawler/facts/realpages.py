@@ -2,9 +2,10 @@
 
 Each page there is a rewrite of a real page as plain text with labels. ``wrap_page`` turns it
 back into HTML the way sites serve it: ``plain`` (a title, a heading, the text as paragraphs,
-headings and lists inside <main>) or ``noisy`` (the same inside a header, mega-menu, cookie
+headings and lists inside <main>), ``noisy`` (the same inside a header, mega-menu, cookie
 banner, breadcrumbs, a related-courses sidebar and a footer that repeat improvement words,
-and no <main>). ``judge_pages`` runs the real analysis on them; ``figures`` scores it. Used by
+and no <main>) or ``divs`` (that furniture in anonymous divs with no class names, as older
+sites build it, so only its link density gives it away). ``judge_pages`` runs the real analysis on them; ``figures`` scores it. Used by
 bench/bench_real_pages.py (the report) and tests/test_real_pages.py (the floors). The text is
 never copied into the repository: it is read from ../shared/ at run time.
 """
@@ -24,7 +25,7 @@ from crawler.facts import durations
 ROOT = Path(__file__).resolve().parents[2]
 # CI lays shared/ beside the clone, as on a developer's machine; DEV_PAGES points elsewhere.
 DEFAULT_PATH = ROOT.parent / "shared" / "dev-pages" / "pages.jsonl"
-WRAPPINGS = ("plain", "noisy")
+WRAPPINGS = ("plain", "noisy", "divs")
 IN_SCOPE = ("core", "related")
 FAMILIES = ("universities", "NHS and funders", "online providers", "look-alikes")
 FACTS = ("award", "level", "modes", "duration", "fees")
@@ -139,6 +140,12 @@ _NOISY_FOOTER = """<footer class="site-footer"><div><h2>Our work</h2><ul><li><a 
 <p>Copyright 2026. All rights reserved. Privacy notice. Accessibility statement. Modern slavery statement.</p></footer>"""
 
 
+def _anonymous(markup: str) -> str:
+    """Site furniture with its semantic tags and class names taken away."""
+    markup = re.sub(r"<(/?)(?:header|nav|aside|footer)\b", r"<\1div", markup)
+    return re.sub(r'\s(?:class|id)="[^"]*"', "", markup)
+
+
 def wrap_page(page: dict, wrapping: str = "plain") -> bytes:
     """One dev page as HTML, the way a site would serve it."""
     title = page.get("title") or ""
@@ -154,6 +161,11 @@ def wrap_page(page: dict, wrapping: str = "plain") -> bytes:
         header = _NOISY_HEADER.format(provider=html.escape(provider), title=html.escape(title))
         body = (f'<body>{header}\n<div class="page"><div id="content" class="content">\n{blocks}\n</div>'
                 f"{_NOISY_ASIDE}</div>\n{_NOISY_FOOTER}</body></html>")
+    elif wrapping == "divs":
+        # Old-style markup: the same furniture in anonymous divs, no header, nav, aside, footer or main.
+        furniture = _NOISY_HEADER.format(provider=html.escape(provider), title=html.escape(title))
+        furniture = _anonymous(furniture)
+        body = f"<body>{furniture}\n<div>\n{blocks}\n</div>{_anonymous(_NOISY_ASIDE)}\n{_anonymous(_NOISY_FOOTER)}</body></html>"
     else:
         raise ValueError(f"unknown wrapping {wrapping!r}; use one of {', '.join(WRAPPINGS)}")
     return (head + body).encode("utf-8")

@@ -90,8 +90,8 @@ def open_without_registration(requires_registration, entry_requirements: str | N
 COURSE_TYPES = ("short course", "module", "award-bearing", "fellowship")
 # Awards that lead to a qualification (docs/architecture.md: canonical award spellings).
 AWARD_BEARING = frozenset({
-    "MSc", "MA", "MRes", "MPhil", "MPH", "MBA", "PhD", "professional doctorate", "PgDip", "PgCert",
-    "BSc", "BA", "foundation degree", "apprenticeship",
+    "MSc", "MA", "MRes", "MPhil", "MPH", "MBA", "master's", "PhD", "professional doctorate", "PgDip", "PgCert",
+    "BSc", "BA", "foundation degree", "apprenticeship", "certificate",
 })
 
 

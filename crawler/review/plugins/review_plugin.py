@@ -2,7 +2,7 @@
 
 import json
 
-from datasette import hookimpl
+from datasette import Response, hookimpl
 from markupsafe import Markup, escape
 from urllib.parse import urlencode
 
@@ -28,6 +28,10 @@ def render_cell(row, value, column, database, datasette):
     if value is None or column not in ("decide", "undo"):
         return None
     if column == "undo":
+        # An undo, or a decision already undone, cannot be undone: no link to a form that would refuse.
+        keys = row.keys()
+        if ("undone_by" in keys and row["undone_by"] is not None) or ("action" in keys and row["action"] == "undo"):
+            return Markup("")
         return Markup(_link(datasette, database, "undo", "undo", decision_id=value))
     keys = row.keys()
     if "catalogue_id" in keys:
@@ -67,3 +71,20 @@ document.querySelectorAll('form.sql input[name="reason"]').forEach(function (inp
 }});"""
 
     return script
+
+
+@hookimpl
+def forbidden(datasette, request, message):
+    """A visitor who is not signed in is told how to sign in, not only "Forbidden"."""
+    if request is None or request.actor is not None:
+        return None
+
+    async def page():
+        sign_in = datasette.urls.path("/-/login")
+        error = Markup(f'{escape(message)}. Deciding needs a reviewer: <a href="{escape(sign_in)}">sign in</a>, '
+                       f'or read the candidates on the <a href="{escape(datasette.urls.path("/-/desk"))}">review desk</a>.')
+        html = await datasette.render_template("error.html", {"title": "Sign in to decide", "error": error},
+                                               request=request)
+        return Response.html(html, status=403)
+
+    return page
