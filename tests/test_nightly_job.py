@@ -76,12 +76,17 @@ def fresh_checkout(tmp_path):
     registry pointed at a local site; its .venv is this one (scrapy puts the checkout first on sys.path)."""
     dest = tmp_path / "checkout"
     listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                            cwd=PROJECT_ROOT, capture_output=True, check=True).stdout.split(b"\0")
-    for name in filter(None, (n.decode() for n in listed)):
-        source = PROJECT_ROOT / name
-        if source.is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, dest / name)
+                            cwd=PROJECT_ROOT, capture_output=True)
+    if listed.returncode == 0:
+        for name in filter(None, (n.decode() for n in listed.stdout.split(b"\0"))):
+            source = PROJECT_ROOT / name
+            if source.is_file():
+                (dest / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, dest / name)
+    else:  # not a git checkout (an unpacked release): the tree minus what a run makes
+        shutil.copytree(PROJECT_ROOT, dest, symlinks=True, ignore=shutil.ignore_patterns(
+            ".git", ".venv", "__pycache__", ".pytest_cache", ".scrapy", "logs", "exports", "archive",
+            "courses.db*", "test-artifacts", "*.egg-info"))
     (dest / ".venv").symlink_to(Path(sys.prefix))
     assert not (dest / "logs").exists() and not (dest / "data" / "courses.db").exists()
     return dest
