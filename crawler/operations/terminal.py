@@ -19,7 +19,7 @@ def quiet_by_default(settings, on_terminal: bool) -> None:
     asked_for_logs = settings.getpriority("LOG_LEVEL") >= CMDLINE_PRIORITY or bool(settings.get("LOG_FILE"))
     if not asked_for_logs:
         settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
-    if not on_terminal:
+    if not on_terminal or not settings.getbool("LOG_ENABLED"):  # --nolog: nothing but the summary
         return
     # One progress line per site instead of Scrapy's unnamed "Crawled N pages" lines.
     settings.set("PROGRESS_INTERVAL", 10.0, priority="cmdline")
