@@ -232,3 +232,14 @@ def test_rival_marks(text, cue):
 
 def test_a_session_about_a_course_is_not_the_course():
     assert ("event", "session title", 4) in pagecues.title_rivals("Improvement Coach Programme – Information Call")
+
+
+@pytest.mark.parametrize("title, is_list", [
+    ("Short courses", True),
+    ("IHI Open School online courses", True),
+    ("Programmes", True),
+    ("Academic Clinical Fellowships", False),  # one scheme, named in the plural
+    ("Improvement Science Fellowships", False),
+])
+def test_plural_titles(title, is_list):
+    assert (("listing", "list title", 3) in pagecues.title_rivals(title)) is is_list

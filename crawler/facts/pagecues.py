@@ -163,7 +163,8 @@ FEES_TITLE = re.compile(
 SESSION_TITLE = re.compile(r"\binformation\s+(?:call|session|evening|event|webinar)\b|\bwebinar\b|\bopen\s+(?:day|evening)\b", re.I)
 SEARCH_TITLE = re.compile(r"^search\b|\bsearch\s+results\b|^results\s+for\b", re.I)
 # A title that is a plural of offers ("Programmes", "IHI Open School online courses", "Short courses").
-LISTING_TITLE = re.compile(r"^(?:[\w'’-]+\s+){0,4}(?:courses|programmes|programs|modules|fellowships|opportunities|course\s+finder)$", re.I)
+# Not "fellowships": one scheme is named in the plural ("Academic Clinical Fellowships").
+LISTING_TITLE = re.compile(r"^(?:[\w'’-]+\s+){0,4}(?:courses|programmes|programs|modules|opportunities|course\s+finder)$", re.I)
 GUIDANCE_TITLE = re.compile(r"^(?:guidance|advice)\s+(?:on|for|to|about)\b|^(?:a\s+)?guide\s+(?:to|for)\b", re.I)
 FAQ_TITLE = re.compile(r"\bfaqs?\b|\bfrequently\s+asked\s+questions\b|\bquestions\s+and\s+answers\b|\bq\s*&\s*a\b", re.I)
 
