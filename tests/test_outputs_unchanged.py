@@ -1,6 +1,7 @@
-"""Speed work changes no output: `scrapy explain --warc` of the bundled snapshot and the full
-analysis of the snapshot's and the development pages' (in every wrapping) match digests
-taken from the code before the speed work (tests/support/golden.py).
+"""Speed work changes no output: `scrapy explain --warc` of the bundled snapshot, the full
+analysis of the snapshot's and the development pages' (in every wrapping), and what
+`crawlall --replay` of the snapshot stores, match digests taken from the code before the
+speed work (tests/support/golden.py).
 
 A change meant to change outputs (a new rule) rewrites the digests with
 `UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_outputs_unchanged.py`; the diff then shows
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 
 import pytest
 
@@ -94,3 +96,35 @@ def test_analysis_of_the_development_pages_is_unchanged(analyser, dev_pages, wra
         analysis = analyser.analyse(realpages.wrap_page(page, wrapping), page["url"], terms_on_every_page=True)
         got[f"{wrapping}#{page['index']}"] = golden.analysis_digest(analysis)
     _check(f"analysis_dev_pages_{wrapping}", got)
+
+
+# Columns that say what the crawl found and decided; ids, run numbers and clocks are left out.
+PAGE_COLUMNS = ("site", "status", "content_type", "content_hash", "page_kind", "page_kind_sure", "is_course", "error")
+CANDIDATE_COLUMNS = (
+    "site", "provider", "region", "title", "awards", "fheq_level", "credits", "modes", "duration",
+    "months_full_time", "months_part_time", "fees", "entry_requirements", "requires_registration", "regulators",
+    "topics", "start_dates", "summary", "search_terms", "urls", "facts", "facts_hash", "scope_category",
+    "scope_score", "scope_reasons", "match_catalogue_id", "match_score", "match_decision", "page_type_sure",
+)
+RUN_SITE_COLUMNS = ("finish_reason", "pages_fetched", "course_pages", "candidates_in_scope", "errors", "bytes")
+
+
+def test_what_a_replay_of_the_snapshot_stores_is_unchanged(tmp_path):
+    db_path = tmp_path / "courses.db"
+    result = run_scrapy("crawlall", "--replay", SNAPSHOT, "--db", str(db_path), timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    with sqlite3.connect(db_path) as conn:
+        def rows(columns, table, key):
+            query = f"SELECT {key}, {', '.join(columns)} FROM {table}"
+            return {row[0]: golden.digest(dict(zip(columns, row[1:]))) for row in conn.execute(query)}
+
+        got = {"pages": rows(PAGE_COLUMNS, "pages", "url"),
+               "candidates": rows(CANDIDATE_COLUMNS, "candidates", "canonical_url"),
+               "run_sites": rows(RUN_SITE_COLUMNS, "run_sites", "site")}
+    if golden.updating():
+        golden.save("replay_snapshot", got)
+        return
+    expected = golden.load().get("replay_snapshot")
+    assert expected is not None, "no golden digests for replay_snapshot; take them with UPDATE_GOLDEN=1"
+    for table in got:
+        assert got[table] == expected[table], f"replay_snapshot {table}: {golden.differences(expected[table], got[table])}"
