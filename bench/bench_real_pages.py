@@ -35,7 +35,7 @@ def _fmt(value) -> str:
 def _row(name: str, judged: list[realpages.Judged]) -> str:
     f = realpages.figures(judged)
     facts = " ".join(_fmt(f.facts[n]) for n in realpages.FACTS)
-    return (f"{name:<22}{f.pages:>5} {_fmt(f.course_recall)} {_fmt(f.course_recall_sure)} {_fmt(f.noncourse_rejection)} "
+    return (f"{name:<22}{f.pages:>5} {_fmt(f.course_recall)} {_fmt(f.course_recall_sure)} {_fmt(f.noncourse_rejection)} {_fmt(f.noncourse_kept_out)} "
             f"{_fmt(f.scope_precision)} {_fmt(f.scope_recall)} {_fmt(f.scope_f1)} {_fmt(f.core_related_agreement)}  {facts}")
 
 
@@ -54,10 +54,11 @@ def main(argv=None) -> int:
     judged = realpages.judge_pages(pages, lambda body, url: analyser.analyse(body, url))
     elapsed = time.perf_counter() - start
 
-    header = (f"{'':<22}{'pages':>5} {'crsR':>5} {'sure':>5} {'rejN':>5} {'scP':>5} {'scR':>5} {'scF1':>5} {'c/r':>5}  "
+    header = (f"{'':<22}{'pages':>5} {'crsR':>5} {'sure':>5} {'rejN':>5} {'outN':>5} {'scP':>5} {'scR':>5} {'scF1':>5} {'c/r':>5}  "
               + " ".join(f"{n[:5]:>5}" for n in realpages.FACTS))
     print(f"Development pages: {len(pages)} ({path}), each served {', '.join(realpages.WRAPPINGS)}")
     print("crsR: course pages typed course (sure or unsure); sure: typed course for sure; rejN: other pages not typed course;")
+    print("outN: other pages kept out of the candidates (not typed course, or unsure and out of scope);")
     print("scP/scR/scF1: in-scope candidates against core+related labels; c/r: core/related agreement;")
     print("award..fees: recall of each labelled fact on course pages")
     print(header)
@@ -78,6 +79,7 @@ def main(argv=None) -> int:
                 for name in names:
                     print(f"  {name}")
     print(f"\nSUMMARY course-recall {_fmt(overall.course_recall)} noncourse-rejection {_fmt(overall.noncourse_rejection)} "
+          f"noncourse-kept-out {_fmt(overall.noncourse_kept_out)} "
           f"scope-P {_fmt(overall.scope_precision)} scope-R {_fmt(overall.scope_recall)} "
           + " ".join(f"{n} {_fmt(overall.facts[n])}" for n in realpages.FACTS))
     return 0

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import csv
+import io
 import logging
 from pathlib import Path
 
 from crawler.paths import project_path
-from crawler.configfile import ConfigError
+from crawler.configfile import ConfigError, read_text
 from crawler.storage import now_iso
 
 logger = logging.getLogger(__name__)
@@ -23,8 +24,9 @@ class CatalogueError(ConfigError):
 
 def read_catalogue(path: str | Path | None = None) -> list[dict]:
     path = project_path(path or DEFAULT_CATALOGUE_FILE)
+    text = read_text(path, CatalogueError).removeprefix("\ufeff")  # spreadsheets save UTF-8 with a BOM
     try:
-        with path.open(encoding="utf-8-sig", newline="") as stream:
+        with io.StringIO(text, newline="") as stream:
             reader = csv.DictReader(stream)
             missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
             if missing:
@@ -42,8 +44,8 @@ def read_catalogue(path: str | Path | None = None) -> list[dict]:
                 seen.add(row["id"])
                 rows.append(row)
             return rows
-    except FileNotFoundError:
-        raise CatalogueError(path, "file", "not found") from None
+    except csv.Error as exc:
+        raise CatalogueError(path, f"line {reader.line_num}", f"not valid CSV: {exc}") from None
 
 
 def load_catalogue(db, path: str | Path | None = None) -> int:

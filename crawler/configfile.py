@@ -15,11 +15,69 @@ class ConfigError(ValueError):
         super().__init__(f"{path}: {entry}: {problem}")
 
 
-def read_yaml(path: Path, error: type[ConfigError] = ConfigError):
-    """The parsed file; a missing or unparsable file raises `error` naming it."""
+class DuplicateKey(yaml.YAMLError):
+    """A mapping names the same key twice; YAML would silently keep the last."""
+
+    def __init__(self, key, line: int):
+        self.key, self.line = key, line
+        super().__init__(f"duplicate key {key!r}")
+
+
+class UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key given twice in one mapping (`max_pages` twice, a second `defaults`)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                duplicate = key in seen
+            except TypeError:  # an unhashable key: SafeLoader reports it itself
+                break
+            if duplicate:
+                raise DuplicateKey(key, key_node.start_mark.line + 1)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def read_text(path: Path, error: type[ConfigError] = ConfigError) -> str:
+    """The file as UTF-8 text; a missing, binary or mis-encoded file raises `error` naming it (and the line)."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         raise error(path, "file", "not found") from None
+    except IsADirectoryError:
+        raise error(path, "file", "is a directory, not a file") from None
+    except OSError as exc:
+        raise error(path, "file", f"cannot be read: {exc.strerror or exc}") from None
+    if b"\0" in data:
+        line = data[:data.index(b"\0")].count(b"\n") + 1
+        raise error(path, f"line {line}", "binary data (a NUL byte), not a text file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise error(path, f"line {line}", f"not UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8") from None
+
+
+def read_yaml(path: Path, error: type[ConfigError] = ConfigError):
+    """The parsed file; a missing, unreadable or unparsable file, or a key given twice, raises `error` naming it."""
+    text = read_text(path, error)
+    try:
+        return yaml.load(text, Loader=UniqueKeyLoader)
+    except DuplicateKey as exc:
+        raise error(path, f"line {exc.line}", f"duplicate key {exc.key!r} (YAML would keep only the last)") from None
     except yaml.YAMLError as exc:
-        raise error(path, "file", f"not valid YAML: {exc}") from None
+        raise error(path, "file", f"not valid YAML: {' '.join(str(exc).split())}") from None
+
+
+def sequence_item_lines(path: Path, key: str) -> list[int]:
+    """Line numbers of the items of the top-level list `key`, for errors about an item as a whole."""
+    node = yaml.compose(read_text(path), Loader=yaml.SafeLoader)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if key_node.value == key and isinstance(value_node, yaml.SequenceNode):
+                return [item.start_mark.line + 1 for item in value_node.value]
+    return []

@@ -205,7 +205,9 @@ def clean_tree(root) -> None:
     body = root.find("body")
     if body is None:
         return
-    _drop_link_blocks(body)
+    if body.find(".//main") is None and not body.xpath(".//*[@role='main']"):
+        # A page with <main> has its furniture outside it already; only div-built pages need the pass.
+        _drop_link_blocks(body)
     # Cookie banners with no telling class: short blocks near the top of <body> that start with cookie talk.
     for el in list(body.iterchildren()) + [c for child in body.iterchildren() for c in child.iterchildren()]:
         if isinstance(el.tag, str) and el.getparent() is not None:

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from crawler.matching import ProviderResolver
+from crawler.operations.safe_cells import safe_csv_row
 from crawler.registry import REGIONS
 
 NOT_KNOWN = "Not known"
@@ -256,7 +257,7 @@ def to_csv(tables: list[Table]) -> str:
     writer.writerow(["table", "title", "label", "count"])
     for table in tables:
         for row in table.rows:
-            writer.writerow([table.key, table.title, " / ".join(str(c) for c in row[:-1]), row[-1]])
+            writer.writerow(safe_csv_row([table.key, table.title, " / ".join(str(c) for c in row[:-1]), row[-1]]))
     return out.getvalue()
 
 

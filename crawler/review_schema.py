@@ -164,6 +164,10 @@ TRIGGERS = [
         UPDATE candidates SET review_status = 'duplicate', reviewed_by = NEW.reviewer, reviewed_at = NEW.decided_at,
                review_note = 'same as ' || NEW.catalogue_id || coalesce(': ' || NULLIF(trim(NEW.note), ''), '')
          WHERE id = NEW.candidate_id AND NEW.action = 'same-as';
+        -- Not the same: the matcher's link to that entry goes, so the candidate is back in
+        -- pending_review at once instead of hidden as a duplicate until a re-extraction (issue 13).
+        UPDATE candidates SET match_catalogue_id = NULL, match_score = NULL, match_decision = NULL
+         WHERE id = NEW.candidate_id AND NEW.action = 'not-same' AND match_catalogue_id = NEW.catalogue_id;
     END""",
     """CREATE TRIGGER decisions_undo AFTER INSERT ON decisions WHEN NEW.action = 'undo' BEGIN
         UPDATE decisions SET (candidate_id, catalogue_id) =
@@ -187,6 +191,15 @@ TRIGGERS = [
          WHERE (candidate_id, catalogue_id) =
                (SELECT candidate_id, catalogue_id FROM decisions
                  WHERE id = NEW.undoes AND action IN ('same-as', 'not-same') AND prev_match_existed = 1);
+        -- Undoing a not-same gives the candidate back the matcher's link to that entry, if it had one.
+        UPDATE candidates SET (match_catalogue_id, match_score, match_decision) =
+               (SELECT m.catalogue_id, m.score, m.decision FROM matches m JOIN decisions d ON d.id = NEW.undoes
+                 WHERE m.candidate_id = d.candidate_id AND m.catalogue_id = d.catalogue_id)
+         WHERE id = (SELECT candidate_id FROM decisions WHERE id = NEW.undoes AND action = 'not-same')
+           AND match_catalogue_id IS NULL
+           AND EXISTS (SELECT 1 FROM matches m JOIN decisions d ON d.id = NEW.undoes
+                        WHERE m.candidate_id = d.candidate_id AND m.catalogue_id = d.catalogue_id
+                          AND m.decision IS NOT NULL);
         UPDATE decisions SET undone_by = NEW.id WHERE id = NEW.undoes;
     END""",
     # A decision is history: it is reversed by an undo, never edited or deleted.
@@ -288,7 +301,11 @@ VIEWS = {
             SELECT s.*, (SELECT count(*) FROM runs r WHERE r.status = 'finished'
                           AND r.id > s.last_seen_run
                           AND EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(r.sites) THEN r.sites END) j
-                                       WHERE j.value = s.site)) AS runs_missed
+                                       WHERE j.value = s.site)
+                          -- ... and fetched pages from it: a site that could not be reached, or an
+                          -- archive with nothing for it, says nothing about its courses (issue 13).
+                          AND NOT EXISTS (SELECT 1 FROM run_sites rs WHERE rs.run_id = r.id AND rs.site = s.site
+                                             AND rs.pages_fetched = 0)) AS runs_missed
               FROM (
                 SELECT k.id, k.title, k.provider, k.category, k.origin, coalesce(a.site, max(mc.site)) AS site,
                        -- A pair a maintainer confirmed is seen whenever its page is; a matcher

@@ -17,7 +17,8 @@ logger = logging.getLogger(__name__)
 def close_run(db, run_id: int) -> dict:
     """Finish a run and return its morning summary (figures, changes, alerts, and whether it failed)."""
     summary = run_summary(db, run_id)
-    summary["failed"] = not summary["sites"] or all(s["pages_fetched"] == 0 for s in summary["sites"].values())
+    summary["failed"] = (not summary["sites"] or all(s["pages_fetched"] == 0 for s in summary["sites"].values())
+                         or archive_answered_almost_nothing(summary))
     status = "failed" if summary["failed"] else "finished"
     # Finished first, so "not seen for N runs" counts this run too.
     finish_run(db, run_id, status, summary)
@@ -25,6 +26,20 @@ def close_run(db, run_id: int) -> dict:
     summary["alerts"] = run_alerts(db, run_id)
     finish_run(db, run_id, status, summary)
     return summary
+
+
+# A replay whose archive answers less than this share of the requests is not a night's crawl
+# (an empty or wrong archive): the run fails, so it cannot count towards "not seen".
+# Replaying last night's archive answers nearly all of them; new links after a rule change are few.
+REPLAY_MIN_ANSWERED_SHARE = 0.1
+
+
+def archive_answered_almost_nothing(summary: dict) -> bool:
+    if summary.get("mode") != "replay":
+        return False
+    answered = sum(s["pages_fetched"] for s in summary["sites"].values())
+    missing = sum(s.get("replay_missing", 0) for s in summary["sites"].values())
+    return answered + missing > 0 and answered < REPLAY_MIN_ANSWERED_SHARE * (answered + missing)
 
 
 def crawl_mode(settings) -> str:
@@ -51,7 +66,8 @@ def site_figures(stats: dict, finish_reason: str | None) -> dict:
     # log_count/ERROR is not used: in one process every crawler counts every crawler's log lines.
     return {
         "finish_reason": finish_reason,
-        "pages_fetched": stats.get("downloader/response_count", 0),
+        # A replayed URL missing from the archive is answered 404 without being fetched: not a page.
+        "pages_fetched": stats.get("downloader/response_count", 0) - stats.get("archive/replay_missing", 0),
         "course_pages": stats.get("courses/found", 0),
         "candidates_in_scope": stats.get("courses/in_scope", 0),
         "errors": errors,

@@ -47,9 +47,18 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_TIMES = 2
+# The spider's errback logs every lost request once, as a warning naming its fault;
+# Scrapy's own "Gave up retrying" line would log it a second time, as an error.
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"
 DEPTH_PRIORITY = 1
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19 opens a remote-control HTTP listener per crawler by default (36 in one crawlall):
+# a crawl opens no listening socket unless asked (-s REMOTE_CONTROL_ENABLED=1).
+REMOTE_CONTROL_ENABLED = False
+# A 429 or 503 with Retry-After pauses the whole site for as long as it asks, but no longer
+# than this many seconds (crawler/operations/retry_after.py); the retry counts as one of RETRY_TIMES.
+RETRY_AFTER_MAX = 120
 LOG_LEVEL = "INFO"
 
 DOWNLOADER_MIDDLEWARES = {
@@ -64,6 +73,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Just outside RedirectMiddleware (600), so it sees every 3xx.
     "crawler.redirects.RedirectAliasMiddleware": 610,
     "crawler.faults.RedirectFaultMiddleware": 620,
+    # Just outside RetryMiddleware (550) in response order, so it answers a Retry-After first.
+    "crawler.operations.retry_after.RetryAfterMiddleware": 560,
 }
 
 SPIDER_MIDDLEWARES = {

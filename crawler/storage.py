@@ -144,6 +144,11 @@ ALTER TABLE pages ADD COLUMN judgement TEXT;       -- why the page is, or is not
 """
 
 # Each migration takes the schema from version N-1 to N; append, never edit.
+UNLINK_NOT_SAME = """
+UPDATE candidates SET match_catalogue_id = NULL, match_score = NULL, match_decision = NULL
+ WHERE EXISTS (SELECT 1 FROM matches m WHERE m.candidate_id = candidates.id
+                 AND m.catalogue_id = candidates.match_catalogue_id AND m.maintainer_decision = 'not-same')"""
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     lambda db: db.executescript(SCHEMA_V1),
     migrate_review,
@@ -162,6 +167,9 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     # type, the evidence for it and the scope verdict, so a dropped page can be audited.
     lambda db: db.executescript(PAGE_JUDGEMENTS),
     migrate_review,
+    # "Not same" takes back the matcher's link (issue 13): new triggers, and the candidates
+    # already hidden by an earlier not-same brought back.
+    lambda db: (migrate_review(db), db.execute(UNLINK_NOT_SAME)),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -374,3 +382,16 @@ def forbidden_pairs(db) -> set[tuple[str, str]]:
 
 def catalogue_rows(db) -> list[dict]:
     return list(db.query("SELECT id, title, provider, category, url FROM catalogue ORDER BY id"))
+
+
+def read_only_catalogue_rows(path: str | Path) -> list[dict]:
+    """catalogue_rows of a database file, read through a read-only connection (the file is not touched)."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"{project_path(path).as_uri()}?mode=ro", uri=True)
+    try:
+        if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'catalogue'").fetchone():
+            return []
+        return catalogue_rows(sqlite_utils.Database(conn))
+    finally:
+        conn.close()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 from crawler.paths import project_path
-from crawler.configfile import ConfigError, read_yaml
+from crawler.configfile import ConfigError, read_yaml, sequence_item_lines
 from crawler.scan.literals import LiteralIndex, search_at
 
 DEFAULT_TERMS_FILE = "search_terms.yaml"
@@ -82,7 +82,7 @@ def load_terms(path: str | Path | None = None) -> SearchTerms:
     raw = read_yaml(path, TermsError)
     if not isinstance(raw, dict) or not isinstance(raw.get("terms"), list) or not raw["terms"]:
         raise TermsError(path, "file", "expected a mapping with a non-empty 'terms' list")
-    terms = []
+    terms, first_seen = [], {}
     for index, entry in enumerate(raw["terms"]):
         label = f"term #{index + 1}"
         if not isinstance(entry, dict) or not isinstance(entry.get("term"), str) or not entry["term"].strip():
@@ -97,6 +97,12 @@ def load_terms(path: str | Path | None = None) -> SearchTerms:
         unknown = set(entry) - {"term", "targets", "search", "variants"}
         if unknown:
             raise TermsError(path, label, f"unknown field(s) {', '.join(sorted(unknown))}")
+        folded = entry["term"].strip().casefold()
+        if folded in first_seen:
+            lines = sequence_item_lines(path, "terms")
+            raise TermsError(path, f"line {lines[index]}" if index < len(lines) else label,
+                             f"duplicate term {entry['term']!r} (first given as term #{first_seen[folded] + 1})")
+        first_seen[folded] = index
         terms.append(SearchTerm(
             term=entry["term"].strip(),
             targets=targets,

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from crawler.matching import ProviderResolver
+from crawler.operations.safe_cells import safe_csv_row, set_text_cell
 
 HEADINGS = (
     "Reference", "Course", "Listed as", "Level of award", "Entry requirements", "Length", "Delivery method",
@@ -100,7 +101,7 @@ def write_csv(rows: list[dict], path: Path) -> Path:
     with path.open("w", encoding="utf-8-sig", newline="") as stream:
         writer = csv.DictWriter(stream, fieldnames=HEADINGS)
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(safe_csv_row(row) for row in rows)
     return path
 
 
@@ -113,8 +114,10 @@ def write_xlsx(rows: list[dict], path: Path, institution: str) -> Path:
     sheet = workbook.active
     sheet.title = "Courses"
     sheet.append(list(HEADINGS))
-    for row in rows:
-        sheet.append([row[heading] for heading in HEADINGS])
+    for row_number, row in enumerate(rows, start=2):
+        for column, heading in enumerate(HEADINGS, start=1):
+            # Crawled text stays text: a title starting with "=" must not become a live formula.
+            set_text_cell(sheet.cell(row=row_number, column=column), row[heading])
     for index, heading in enumerate(HEADINGS, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = COLUMN_WIDTHS.get(heading, DEFAULT_WIDTH)

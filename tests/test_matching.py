@@ -582,7 +582,7 @@ def test_scrapy_match_command_end_to_end(tmp_path):
     source.write_text("title,provider\nImprovement Science MSc,UWL\n,UCL\n", encoding="utf-8")
     done = subprocess.run(
         [str(Path(sys.executable).parent / "scrapy"), "match", str(source), "--json",
-         "--providers", str(FIXTURES / "providers.yaml")],
+         "--catalogue", "data/catalogue.csv", "--providers", str(FIXTURES / "providers.yaml")],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
     assert done.returncode == 0, done.stderr

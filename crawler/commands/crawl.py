@@ -6,12 +6,18 @@ Plain Scrapy exits 0 even when a crawl fetched nothing; this one exits like craw
 
 from __future__ import annotations
 
+import sys
+
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
-from crawler.commands.crawlall import EXIT_ALERTS, EXIT_RUN_FAILED
+from crawler.archive import load_replay_index, replay_paths
+from crawler.commands.crawlall import EXIT_ALERTS, EXIT_CONFIG, EXIT_RUN_FAILED
+from crawler.configfile import ConfigError
 from crawler.distributed import is_distributed
 from crawler.distributed.commands import worker_exit_status
+from crawler.operations.database_file import check_database_file
+from crawler.operations.terminal import quiet_by_default
 from crawler.storage import open_db
 
 # Finish reasons of a crawl that did its job (a page cap is the registry's limit, not a failure).
@@ -31,10 +37,22 @@ class Command(ScrapyCrawlCommand):
         super().process_options(args, opts)
         if opts.distributed:
             self.settings.set("DISTRIBUTED_REDIS_URL", opts.distributed, priority="cmdline")
+        quiet_by_default(self.settings, on_terminal=sys.stderr.isatty())  # as crawlall: -L INFO for the full log
 
     def run(self, args, opts):
         if len(args) != 1:
             raise UsageError("give one site key (see `scrapy list`)")
+        try:
+            if args[0] not in self.crawler_process.spider_loader.list():
+                raise UsageError(f"unknown site key(s): {args[0]} (see `scrapy list`)")
+            if self.settings.get("REPLAY"):
+                load_replay_index(replay_paths(self.settings))
+            if not is_distributed(self.settings):
+                check_database_file(self.settings.get("DATABASE"), must_exist=False)
+        except (ConfigError, UsageError) as exc:
+            print(f"configuration error: {exc}", file=sys.stderr)
+            self.exitcode = EXIT_CONFIG
+            return
         crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()

@@ -8,13 +8,15 @@ from datetime import date
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from crawler.archive import prune_archives
+from crawler.archive import load_replay_index, prune_archives, replay_paths
 from crawler.catalogue import load_catalogue
 from crawler.configfile import ConfigError
 from crawler.distributed import is_distributed
 from crawler.distributed.commands import run_worker
+from crawler.operations.database_file import check_database_file
+from crawler.operations.terminal import quiet_by_default
 from crawler.paths import project_path
-from crawler.registry import RegistryError, load_registry
+from crawler.registry import load_registry
 from crawler.runlog import close_run, crawl_mode
 from crawler.storage import close_stale_runs, open_db, start_run
 from crawler.summary import format_summary
@@ -60,13 +62,7 @@ class Command(ScrapyCommand):
             self.settings.set("DATABASE", opts.db, priority="cmdline")
         if opts.distributed:
             self.settings.set("DISTRIBUTED_REDIS_URL", opts.distributed, priority="cmdline")
-        # Progress on a terminal; only warnings and the summary for cron.
-        if not sys.stderr.isatty() and self.settings.getpriority("LOG_LEVEL") < 40:
-            self.settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
-        elif sys.stderr.isatty():
-            # One progress line per site instead of Scrapy's unnamed "Crawled N pages" lines.
-            self.settings.set("PROGRESS_INTERVAL", 10.0, priority="cmdline")
-            self.settings.set("LOGSTATS_INTERVAL", 0.0, priority="cmdline")
+        quiet_by_default(self.settings, on_terminal=sys.stderr.isatty())
 
     def run(self, args, opts):
         if args:
@@ -74,13 +70,15 @@ class Command(ScrapyCommand):
         try:
             registry = load_registry(self.settings.get("SITES_FILE"))
             keys = select_sites(registry.keys(), opts.only, opts.skip)
-            for path in filter(None, self.settings.get("REPLAY", "").split(",")):
-                if not project_path(path.strip()).is_file():
-                    raise RegistryError(path, "--replay", "archive file not found")
+            if self.settings.get("REPLAY"):
+                # Read once here (each crawler replays from this index): a file that cannot be
+                # replayed stops the run before any crawl, naming it.
+                load_replay_index(replay_paths(self.settings))
             if is_distributed(self.settings):
                 # A worker never opens the database: `scrapy ingest` stores and summarises the run.
                 self.exitcode = run_worker(self.crawler_process, self.settings, keys)
                 return
+            check_database_file(self.settings.get("DATABASE"), must_exist=False)
             db = open_db(self.settings.get("DATABASE"))
             load_catalogue(db, self.settings.get("CATALOGUE_FILE"))
         except (ConfigError, UsageError) as exc:

@@ -12,7 +12,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.analysis import PageAnalyser
-from crawler.archive import iter_archived_pages
+from crawler.archive import iter_archived_pages, load_replay_index
 from crawler.catalogue import read_catalogue
 from crawler.paths import project_path
 from crawler.configfile import ConfigError
@@ -50,13 +50,16 @@ class Command(ScrapyCommand):
             raise UsageError("give a URL, a FILE.html with --url, or --warc ARCHIVE")
         try:
             analyser = build_analyser(self.settings)
+            for path in opts.warc:
+                load_replay_index([project_path(path)])  # a file that is not a WARC: one line, exit 2
         except ConfigError as exc:
             print(f"configuration error: {exc}", file=sys.stderr)
             self.exitcode = 2
             return
         printer = JsonLinePrinter(sys.stdout, pretty=opts.pretty)
         for path in opts.warc:
-            for url, status, headers, body, _ in iter_archived_pages([project_path(path)]):
+            # Damage part way was named once by load_replay_index; the readable records are explained.
+            for url, status, headers, body, _ in iter_archived_pages([project_path(path)], damage=[]):
                 content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
                 if status == 200 and "html" in content_type.lower():
                     printer.print(explain_safely(analyser, body, url))

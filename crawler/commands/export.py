@@ -8,9 +8,11 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from crawler.configfile import ConfigError
+from crawler.operations.database_file import check_database_file
 from crawler.paths import project_path
 from crawler.publish.build import export_site
-from crawler.registry import RegistryError, load_registry
+from crawler.registry import load_registry
 from crawler.report_tables import build_report, to_csv, to_html, to_markdown
 from crawler.storage import now_iso, open_db
 from crawler.verification import sheet_rows, write_sheets
@@ -88,12 +90,10 @@ class Command(ScrapyCommand):
             opts.output = args[1]
         elif len(args) > 2 or (len(args) == 2 and opts.output):
             raise UsageError("give the output directory once: as OUTDIR or as --output DIR")
-        path = project_path(self.settings.get("DATABASE"))
         try:
             registry = load_registry(self.settings.get("SITES_FILE"))
-            if not path.is_file():
-                raise RegistryError(path, "database", "not found (run `scrapy crawlall` first, or use --db)")
-        except RegistryError as exc:
+            path = check_database_file(self.settings.get("DATABASE"))
+        except ConfigError as exc:
             print(f"configuration error: {exc}", file=sys.stderr)
             self.exitcode = EXIT_CONFIG
             return

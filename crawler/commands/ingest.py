@@ -7,8 +7,10 @@ import sys
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from crawler.configfile import ConfigError
 from crawler.distributed import is_distributed, keys_for, redis_client
 from crawler.distributed.writer import EXIT_CONFIG, Writer, WriterBusy, format_status, run_status
+from crawler.operations.database_file import check_database_file
 
 
 class Command(ScrapyCommand):
@@ -55,6 +57,12 @@ class Command(ScrapyCommand):
         except redis.RedisError as exc:
             print(f"configuration error: cannot reach Redis at {self.settings.get('DISTRIBUTED_REDIS_URL')}: {exc}",
                   file=sys.stderr)
+            self.exitcode = EXIT_CONFIG
+            return
+        try:
+            check_database_file(self.settings.get("DATABASE"), must_exist=False)
+        except ConfigError as exc:
+            print(f"configuration error: {exc}", file=sys.stderr)
             self.exitcode = EXIT_CONFIG
             return
         if opts.status:

@@ -9,6 +9,7 @@ from scrapy.commands import ScrapyCommand
 
 import scope_rules
 from crawler.configfile import ConfigError
+from crawler.operations.database_file import check_database_file
 from crawler.paths import project_path
 from crawler.registry import load_registry
 from crawler.rescore import rescore_candidates
@@ -44,11 +45,12 @@ class Command(ScrapyCommand):
         try:
             registry = load_registry(self.settings.get("SITES_FILE"))
             scope_rules.use_terms_file(project_path(self.settings.get("SCOPE_TERMS_FILE")))
+            path = check_database_file(opts.db or self.settings.get("DATABASE"))
         except ConfigError as exc:
             print(f"configuration error: {exc}", file=sys.stderr)
             self.exitcode = 2
             return
-        db = open_db(opts.db or self.settings.get("DATABASE"))
+        db = open_db(path)
         try:
             result = rescore_candidates(db, registry)
         finally:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 import sys
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from crawler.paths import project_path
+from crawler.operations.database_file import DatabaseFileError, check_database_file
 from crawler.review import DEFAULT_ARCHIVE_DIRS, DEFAULT_HOST, DEFAULT_PORT, serve_review
 
 EXIT_CONFIG = 2
@@ -43,7 +44,8 @@ class Command(ScrapyCommand):
                             help="another folder of WARC files for the desk's archived pages (default: setting "
                                  "ARCHIVE_DIR and data/snapshot)")
         parser.add_argument("--hash-password", default="", metavar="NAME",
-                            help="ask for a reviewer's password and print the environment variable to set")
+                            help="ask for a reviewer's password and print the environment variable to set; "
+                                 "NAME is ASCII letters, digits and underscores, starting with a letter")
 
     def process_options(self, args, opts):
         super().process_options(args, opts)
@@ -54,12 +56,17 @@ class Command(ScrapyCommand):
         if args:
             raise UsageError("review takes no positional arguments; use --db PATH")
         if opts.hash_password:
+            problem = reviewer_name_problem(opts.hash_password)
+            if problem:  # before asking for a password
+                print(f"review: {problem}", file=sys.stderr)
+                self.exitcode = EXIT_CONFIG
+                return
             print(hash_password_line(opts.hash_password, getpass.getpass("Password: ")))
             return
-        path = project_path(self.settings.get("DATABASE"))
-        if not path.is_file():
-            print(f"configuration error: database {path} not found (run `scrapy crawlall` first, or use --db)",
-                  file=sys.stderr)
+        try:
+            path = check_database_file(self.settings.get("DATABASE"))
+        except DatabaseFileError as exc:
+            print(f"configuration error: {exc}", file=sys.stderr)
             self.exitcode = EXIT_CONFIG
             return
         archive_dirs = [self.settings.get("ARCHIVE_DIR"), *DEFAULT_ARCHIVE_DIRS[1:], *opts.archives]
@@ -67,12 +74,26 @@ class Command(ScrapyCommand):
                                      self.settings.get("SITES_FILE"))
 
 
+# A reviewer name becomes part of an environment variable name (REVIEW_PASSWORD_HASH_<NAME>),
+# which a shell only accepts in ASCII: "josé" made an export line bash refused.
+REVIEWER_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
+REVIEWER_NAME_RULE = ("reviewer names start with a letter and have only ASCII letters, digits and underscores, "
+                      "at most 40 (they are not case-sensitive)")
+
+
+def reviewer_name_problem(name: str) -> str | None:
+    if REVIEWER_NAME.fullmatch(name):
+        return None
+    return f"{name!r} cannot be a reviewer name: {REVIEWER_NAME_RULE}"
+
+
 def hash_password_line(name: str, password: str) -> str:
     """The `export` line that gives reviewer `name` an account."""
     from datasette_auth_passwords.utils import hash_password
 
-    if not name.replace("_", "").isalnum():
-        raise UsageError("reviewer names are letters, digits and underscores")
+    problem = reviewer_name_problem(name)
+    if problem:
+        raise UsageError(problem)
     if not password:
         raise UsageError("empty password")
     return f"export REVIEW_PASSWORD_HASH_{name.upper()}='{hash_password(password)}'"

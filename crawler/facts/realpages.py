@@ -261,6 +261,7 @@ class Figures:
     course_recall: float | None = None
     course_recall_sure: float | None = None
     noncourse_rejection: float | None = None
+    noncourse_kept_out: float | None = None
     scope_precision: float | None = None
     scope_recall: float | None = None
     scope_f1: float | None = None
@@ -278,6 +279,7 @@ def figures(judged: list[Judged]) -> Figures:
     out.course_recall_sure = _share(sum(j.typed_course and j.facts.get("page_kind_sure", True) for j in courses),
                                     len(courses))
     out.noncourse_rejection = _share(sum(not j.typed_course for j in others), len(others))
+    out.noncourse_kept_out = _share(sum(not j.candidate for j in others), len(others))
     out.misses["course pages typed otherwise"] = [f"{_name(j)} -> {j.facts.get('page_kind')}" for j in courses if not j.typed_course]
     out.misses["non-course pages typed course"] = [f"{_name(j)} -> {'candidate' if j.candidate else 'dropped'}"
                                                    for j in others if j.typed_course]

@@ -6,6 +6,7 @@ import csv
 from datetime import datetime, timezone
 from pathlib import Path
 
+from crawler.operations.safe_cells import safe_csv_cell
 from crawler.publish import facets
 from crawler.registry import REGIONS
 
@@ -51,8 +52,6 @@ FIELDS = (
     ("accepted_at", "datetime", "When a maintainer accepted the course into the catalogue (UTC)."),
 )
 CSV_LIST_SEPARATOR = "; "
-# Spreadsheets run a cell starting with these as a formula; crawled text must not (OWASP, CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def data_row(course: dict, page: str) -> dict:
@@ -87,7 +86,7 @@ def csv_row(row: dict) -> dict:
 
 
 def _cell(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return safe_csv_cell(text)
 
 
 def datapackage(generated: str, licence: str, licence_url: str) -> dict:
