@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from crawler.configfile import ConfigError, read_yaml
+from crawler.scan.literals import LiteralIndex, candidate_starts, finditer_at
 
 TERMS_FILE = Path(__file__).resolve().parent / "data" / "scope_terms.yaml"
 
@@ -131,6 +132,8 @@ class TermList:
     terms: tuple[str, ...]
     only_in: tuple[str, ...]
     pattern: re.Pattern = field(repr=False, compare=False)
+    # The first word of each phrase (up to any "*"): every match starts with one of them.
+    literals: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,9 @@ class ScopeRules:
     mask: re.Pattern | None = field(repr=False, compare=False)
     # One pattern per role, for link_priority's single pass over URL and anchor text.
     link_patterns: dict = field(repr=False, compare=False)
+    mask_literals: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    # The literals of every list and the mask, found in a field in one pass (crawler/scan).
+    literal_index: LiteralIndex | None = field(default=None, repr=False, compare=False)
 
     def of_role(self, role: str) -> tuple[TermList, ...]:
         return tuple(t for t in self.lists if t.role == role)
@@ -155,6 +161,16 @@ def _phrase_pattern(phrase: str) -> str:
     if not phrase.endswith("*"):
         body += r"(?:s|es)?"
     return body
+
+
+def _first_literal(phrase: str) -> str:
+    """The text every match of the phrase's pattern starts with: its first word up to any "*"."""
+    words = [w for w in re.split(r"[\s\-\u2010-\u2015]+", phrase.strip().lower()) if w]
+    return words[0].split("*")[0] if words else ""
+
+
+def _literals(terms) -> tuple[str, ...]:
+    return tuple(sorted({_first_literal(t) for t in terms}))
 
 
 def _compile_terms(terms) -> re.Pattern:
@@ -214,7 +230,8 @@ def load_scope_rules(path: str | Path | None = None) -> ScopeRules:
         if not isinstance(only_in, list) or not set(only_in) <= set(FIELDS) or not only_in:
             raise ScopeRulesError(path, entry, f"'only_in' must list fields from {', '.join(FIELDS)}")
         lists.append(
-            TermList(name, role, float(weight), purpose.strip(), tuple(terms), tuple(only_in), _compile_terms(terms))
+            TermList(name, role, float(weight), purpose.strip(), tuple(terms), tuple(only_in), _compile_terms(terms),
+                     _literals(terms))
         )
 
     masks = [t for tl in lists if tl.role == "mask" for t in tl.terms]
@@ -229,7 +246,53 @@ def load_scope_rules(path: str | Path | None = None) -> ScopeRules:
         lists=tuple(lists),
         mask=_compile_terms(masks) if masks else None,
         link_patterns=link_patterns,
+        mask_literals=_literals(masks),
+        literal_index=_literal_index([_literals(masks), *(tl.literals for tl in lists)]),
     )
+
+
+def _literal_index(literal_sets) -> LiteralIndex | None:
+    """One index of every list's literals; None (scan with re alone) if a phrase starts with a wildcard."""
+    literals = {literal for literal_set in literal_sets for literal in literal_set}
+    return None if "" in literals else LiteralIndex(literals)
+
+
+class _Fields:
+    """A page's lowercased fields with the places each literal occurs, found once per field."""
+
+    def __init__(self, rules: ScopeRules, lowered: dict[str, str]):
+        self.index = rules.literal_index
+        self.text = dict(lowered)
+        self._found: dict[str, dict[str, list[int]]] = {}
+        if rules.mask is not None:
+            for name, value in lowered.items():
+                matches = list(self._finditer(rules.mask, rules.mask_literals, name))
+                if matches:
+                    self.text[name] = _replace(value, matches, " ")
+                    self._found.pop(name, None)  # the offsets moved
+
+    def _finditer(self, pattern: re.Pattern, literals: tuple[str, ...], name: str):
+        text = self.text[name]
+        if self.index is None:
+            return pattern.finditer(text)
+        if name not in self._found:
+            self._found[name] = self.index.starts(text)
+        return finditer_at(pattern, text, candidate_starts(self._found[name], literals))
+
+    def finditer(self, term_list: TermList, name: str):
+        """``term_list.pattern.finditer`` over one field."""
+        return self._finditer(term_list.pattern, term_list.literals, name)
+
+
+def _replace(text: str, matches: list[re.Match], replacement: str) -> str:
+    """``text`` with each match replaced, as ``pattern.sub(replacement, text)`` with a plain string."""
+    parts, end = [], 0
+    for match in matches:
+        parts.append(text[end:match.start()])
+        parts.append(replacement)
+        end = match.end()
+    parts.append(text[end:])
+    return "".join(parts)
 
 
 @functools.lru_cache(maxsize=4)
@@ -280,14 +343,14 @@ def _non_course_reason(facts: dict) -> dict | None:
     return None
 
 
-def _untyped_page_reason(rules: ScopeRules, facts: dict, lowered: dict) -> dict | None:
+def _untyped_page_reason(rules: ScopeRules, facts: dict, fields: _Fields) -> dict | None:
     """For a page the extractor could not type, a reason when its words say it is not a course."""
     if facts.get("is_course") is True or facts.get("page_kind") not in (None, ""):
         return None
     for term_list in rules.of_role("not_a_course"):
         phrases: dict[str, str] = {}
         for where in term_list.only_in:
-            for match in term_list.pattern.finditer(lowered[where]):
+            for match in fields.finditer(term_list, where):
                 phrases.setdefault(match.group(0), where)
         if len(phrases) >= NOT_A_COURSE_MIN_PHRASES:
             found = ", ".join(sorted(phrases)[:NOT_A_COURSE_MIN_PHRASES + 1])
@@ -329,7 +392,7 @@ def _health_named_in_text_only(title_focus: float, health: float, other_settings
     return title_focus > 0 and health > other_settings
 
 
-def _evidence(rules: ScopeRules, fields: dict) -> tuple[dict, dict, list[dict]]:
+def _evidence(rules: ScopeRules, fields: _Fields) -> tuple[dict, dict, list[dict]]:
     """Score every list over every field: (score by list, score by list and field, reasons)."""
     by_list: dict[str, float] = {}
     by_list_field: dict[tuple[str, str], float] = {}
@@ -339,11 +402,10 @@ def _evidence(rules: ScopeRules, fields: dict) -> tuple[dict, dict, list[dict]]:
             continue
         total = 0.0
         for where in term_list.only_in:
-            text = fields[where]
-            if not text:
+            if not fields.text[where]:
                 continue
             phrases: dict[str, None] = {}
-            for match in term_list.pattern.finditer(text):
+            for match in fields.finditer(term_list, where):
                 phrases.setdefault(match.group(0).lower(), None)
                 if len(phrases) >= DISTINCT_CAP:
                     break
@@ -373,9 +435,8 @@ def classify(facts: dict, rules: ScopeRules | None = None) -> dict:
         # Most pages a crawl fetches are not courses; their terms are not worth scoring.
         return _verdict("out", 0.0, non_course, [])
 
-    lowered = {name: value.lower() for name, value in fields.items()}
-    if rules.mask is not None:
-        lowered = {name: rules.mask.sub(" ", value) for name, value in lowered.items()}
+    # Lowercased once, masked ("quality of life" is not quality improvement), then scanned.
+    lowered = _Fields(rules, {name: value.lower() for name, value in fields.items()})
 
     untyped = _untyped_page_reason(rules, facts, lowered)
     if untyped:

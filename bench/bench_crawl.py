@@ -70,15 +70,15 @@ open(out, "w").write(json.dumps(stats))
 '''
 
 
-def run_child(command: list[str], log: Path) -> tuple[int, float, int]:
-    """Run a child process; its exit status, wall seconds and peak RSS in KiB."""
+def run_child(command: list[str], log: Path) -> tuple[int, float, int, float]:
+    """Run a child process; its exit status, wall seconds, peak RSS in KiB and CPU seconds (user + system)."""
     started = time.perf_counter()
     with open(log, "w") as out:
         child = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
                                  env={**os.environ, "PYTHONUNBUFFERED": "1"})
         _, status, usage = os.wait4(child.pid, 0)
     child.returncode = os.waitstatus_to_exitcode(status)
-    return child.returncode, time.perf_counter() - started, usage.ru_maxrss
+    return child.returncode, time.perf_counter() - started, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 def settings_args(settings: dict) -> list[str]:
@@ -92,10 +92,13 @@ def site_stats(db_path: Path) -> dict:
     return json.loads(row[0]) if row else {}
 
 
-def figures(label: str, stats: dict, wall: float, rss_kib: int) -> dict:
+def figures(label: str, stats: dict, wall: float, rss_kib: int, cpu: float) -> dict:
     pages = stats.get("downloader/response_count", 0)
     elapsed = float(stats.get("elapsed_time_seconds") or wall)
+    # CPU of the whole child, set-up included, and of the worker processes it reaped
+    # (wait4 reports the child's own usage and its waited-for children's).
     return {"label": label, "pages": pages, "elapsed": elapsed, "wall": wall, "pages_per_s": pages / elapsed,
+            "cpu_ms_per_page": 1000 * cpu / max(pages, 1),
             "rss_mib": rss_kib / 1024, "bytes": stats.get("downloader/response_bytes", 0),
             "wire_bytes": stats.get("wire/response_bytes"), "courses": stats.get("courses/found", 0),
             "errors": sum(v for k, v in stats.items() if k.startswith("errors/") and isinstance(v, int))}
@@ -131,11 +134,11 @@ def main(argv=None):
 
     # 1. Bare Scrapy.
     bare_out = tmp / "bare.json"
-    status, wall, rss = run_child(
+    status, wall, rss, cpu = run_child(
         [sys.executable, "-c", BARE_SPIDER, origin, str(bare_out), json.dumps(COMMON_SETTINGS)], tmp / "bare.log")
     if status != 0:
         sys.exit(f"bare crawl failed ({status}); see {tmp / 'bare.log'}")
-    bare = figures("bare Scrapy", json.loads(bare_out.read_text()), wall, rss)
+    bare = figures("bare Scrapy", json.loads(bare_out.read_text()), wall, rss, cpu)
 
     # 2 and 3. The full crawl, twice over the unchanged site, sharing one database and one HTTP cache.
     sites_file = write_registry(tmp / "sites.yaml", origin, args.pages)
@@ -148,20 +151,21 @@ def main(argv=None):
     for night in (1, 2):
         before = dict(served)
         profile = ["-m", "cProfile", "-o", str(tmp / "night1.prof")] if args.profile and night == 1 else []
-        status, wall, rss = run_child([sys.executable, *profile, *command], tmp / f"night{night}.log")
+        status, wall, rss, cpu = run_child([sys.executable, *profile, *command], tmp / f"night{night}.log")
         if status not in (0,):
             print(f"night {night}: crawlall exited {status}; see {tmp / f'night{night}.log'}")
-        result = figures(f"full crawl, night {night}", site_stats(tmp / "courses.db"), wall, rss)
+        result = figures(f"full crawl, night {night}", site_stats(tmp / "courses.db"), wall, rss, cpu)
         result["served_bytes"] = served["body_bytes"] - before["body_bytes"]
         result["served_304"] = served["not_modified"] - before["not_modified"]
         nights.append(result)
     server.shutdown()
 
-    print(f"\n{'run':<22}{'pages':>7}{'seconds':>9}{'wall s':>8}{'pages/s':>9}{'peak MiB':>10}"
+    print(f"\n{'run':<22}{'pages':>7}{'seconds':>9}{'wall s':>8}{'pages/s':>9}{'CPU ms/pg':>10}{'peak MiB':>10}"
           f"{'resp bytes':>13}{'wire bytes':>12}{'served':>12}{'304s':>6}{'courses':>8}{'errors':>7}")
     for r in [bare, *nights]:
         wire = "" if r["wire_bytes"] is None else r["wire_bytes"]
         print(f"{r['label']:<22}{r['pages']:>7}{r['elapsed']:>9.1f}{r['wall']:>8.1f}{r['pages_per_s']:>9.1f}"
+              f"{r['cpu_ms_per_page']:>10.1f}"
               f"{r['rss_mib']:>10.0f}{r['bytes']:>13}{wire:>12}{r.get('served_bytes', ''):>12}"
               f"{r.get('served_304', ''):>6}{r['courses']:>8}{r['errors']:>7}")
     first, second = nights

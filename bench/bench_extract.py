@@ -1,10 +1,16 @@
 """Accuracy and speed of crawler.extract on the labelled pages in tests/fixtures/extract/.
 
-Usage: .venv/bin/python bench/bench_extract.py [--repeat N] [--misses]
+Usage: .venv/bin/python bench/bench_extract.py [--repeat N] [--misses] [--stages-only]
 Prints per-fact precision/recall, then median ms per page and pages/s on one core,
 for the pages as recorded, for the same pages padded to a typical 25 KB with
 navigation and footer markup (real pages carry 10-20 KB of menus the extractor must drop),
 and for the text-heavy 10-20 KB course pages of bench/sitegen.py.
+
+Then CPU ms per page of each stage of the whole analysis (PageAnalyser.analyse: extract,
+search terms, scope rules, match) next to lxml parsing the same page alone, on the
+generated course pages and on the development pages (../shared/dev-pages/, noisy wrapping)
+when they are there. CPU time (time.process_time) is used: this machine is shared, and
+wall time moves with the neighbours' load.
 """
 
 from __future__ import annotations
@@ -18,8 +24,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import lxml.html  # noqa: E402
+
+import scope_rules  # noqa: E402
+from crawler.analysis import PageAnalyser  # noqa: E402
+from crawler.catalogue import read_catalogue  # noqa: E402
 from crawler.extract import extract_course_facts  # noqa: E402
+from crawler.facts import realpages  # noqa: E402
 from crawler.facts.evaluation import evaluate, load_labels  # noqa: E402
+from crawler.registry import load_registry  # noqa: E402
+from crawler.terms import load_terms  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
 from sitegen import BenchSite  # noqa: E402
@@ -85,11 +99,68 @@ def _report(title: str, directory: Path, show_misses: bool) -> None:
                 print(f"  miss {fact}: {miss}")
 
 
+def _cpu_ms(call, items, repeat: int) -> float:
+    """Median CPU milliseconds of ``call(item)`` over the items, each round timed as a whole."""
+    rounds = []
+    for _ in range(repeat):
+        start = time.process_time()
+        for item in items:
+            call(item)
+        rounds.append((time.process_time() - start) * 1000 / len(items))
+    return statistics.median(rounds)
+
+
+def _stage_report(label: str, pages: list[tuple[bytes, str]], analyser: PageAnalyser, repeat: int) -> None:
+    """CPU ms per page of each stage of the analysis, next to lxml's parse of the same bytes."""
+    facts = [extract_course_facts(body, url) for body, url in pages]
+    for f, (_, url) in zip(facts, pages):
+        site = analyser.registry.site_for_url(url)
+        if site is not None and site.health_focused:
+            f["provider_health_focused"] = site.name
+    courses = [f for f in facts if f.get("is_course")]
+    # Matched against the block of the page's provider; a page of no registered site (the
+    # generated ones) against the first site's, so the scorer has a real block to search.
+    fallback = analyser.registry.sites[0].name
+    providers = {f["url"]: getattr(analyser.registry.site_for_url(f["url"]), "name", fallback) for f in facts}
+    stages = [
+        ("lxml parse alone", lambda p: lxml.html.document_fromstring(p[0]), pages),
+        ("extract (facts, page type)", lambda p: extract_course_facts(p[0], p[1]), pages),
+        ("search terms", lambda f: analyser.terms.found_in(f"{f.get('title') or ''}\n{f.get('text') or ''}"), facts),
+        ("scope rules", scope_rules.classify, facts),
+        ("match (course pages)", lambda f: analyser.matcher.best(f.get("title") or "", providers[f["url"]], url=f["url"],
+                                                                 awards=f.get("awards")), courses or facts),
+        ("whole analysis", lambda p: analyser.analyse(p[0], p[1]), pages),
+    ]
+    kb = statistics.median(len(body) for body, _ in pages) / 1024
+    print(f"\nstages, {label}: {len(pages)} pages, median {kb:.1f} KB ({len(courses)} typed course); "
+          f"CPU ms per page, median of {repeat} rounds")
+    for name, call, items in stages:
+        print(f"  {name:<28}{_cpu_ms(call, items, repeat):>8.2f} ms")
+
+
+def stage_timings(repeat: int) -> None:
+    analyser = PageAnalyser(load_registry(), load_terms(), read_catalogue())
+    site = BenchSite(GENERATED_PAGES)
+    generated = [(site.pages[c["path"]][1], "https://bench.example" + c["path"]) for c in site.courses]
+    sets = [("generated course pages (bench/sitegen.py)", generated)]
+    if realpages.dev_pages_path().exists():
+        dev = realpages.load_dev_pages()
+        sets.append(("development pages, noisy wrapping", [(realpages.wrap_page(p, "noisy"), p["url"]) for p in dev]))
+    for label, pages in sets:
+        for body, url in pages[:20]:  # warm up regex caches and imports
+            analyser.analyse(body, url)
+        _stage_report(label, pages, analyser, repeat)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20, help="timing rounds over the page set")
     parser.add_argument("--misses", action="store_true", help="list every wrong or missing fact")
+    parser.add_argument("--stages-only", action="store_true", help="only the CPU ms of each analysis stage")
     args = parser.parse_args()
+    if args.stages_only:
+        stage_timings(max(3, args.repeat // 4))
+        return 0
 
     for title, directory in (("labelled set (rules tuned on it)", FIXTURES), ("hold-out set", HOLDOUT)):
         if (directory / "labels.yaml").exists():
@@ -110,6 +181,7 @@ def main() -> int:
         print(f"\nspeed, {label}: {len(set_)} pages, median {kb:.1f} KB: "
               f"median {median:.2f} ms/page, p95 {p95:.2f} ms, {1000 / median:.0f} pages/s on one core")
     print(f"(recorded page sizes {min(sizes)}-{max(sizes)} bytes)")
+    stage_timings(max(3, args.repeat // 4))
     return 0
 
 

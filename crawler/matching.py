@@ -59,6 +59,8 @@ class ProviderResolver:
             for name in (key, *site_names):
                 if norm := normalise_provider(name):
                     self._keys_for_name[norm].add(key)
+        # A crawl or a batch names a few hundred providers thousands of times each.
+        self._keys_cache: dict[str, frozenset[str]] = {}
 
     @classmethod
     def from_registry(cls, registry) -> ProviderResolver:
@@ -75,6 +77,12 @@ class ProviderResolver:
 
     def keys(self, provider: str) -> frozenset[str]:
         """Every site key a provider string names; joint providers name several."""
+        found = self._keys_cache.get(provider)
+        if found is None:
+            found = self._keys_cache[provider] = self._find_keys(provider)
+        return found
+
+    def _find_keys(self, provider: str) -> frozenset[str]:
         norm = normalise_provider(unbracket_partners(provider))
         if norm in self._keys_for_name:
             return frozenset(self._keys_for_name[norm])

@@ -103,3 +103,15 @@ def test_the_bundled_registry_is_valid_and_covers_the_report():
     london_universities = [s for s in registry if s.kind in ("university", "medical-school") and s.region != "national"]
     assert len(london_universities) >= 20
     assert registry.site_for_url("https://www.kcl.ac.uk/study/postgraduate-taught").name.startswith("King")
+
+
+def test_a_configuration_file_read_twice_is_parsed_once_and_each_reader_gets_its_own_copy(tmp_path):
+    from crawler.configfile import read_yaml
+
+    path = tmp_path / "config.yaml"
+    path.write_text("sites:\n  - key: a\n")
+    first = read_yaml(path)
+    first["sites"].append({"key": "b"})
+    assert read_yaml(path) == {"sites": [{"key": "a"}]}
+    path.write_text("sites:\n  - key: c\n")  # edited between two reads: read again
+    assert read_yaml(path) == {"sites": [{"key": "c"}]}

@@ -1,0 +1,66 @@
+"""Where the phrases of many patterns can start: one Aho-Corasick pass per text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+import ahocorasick
+
+
+class LiteralIndex:
+    """Every occurrence of a fixed set of literal strings in a text, found in one pass."""
+
+    def __init__(self, literals: Iterable[str]):
+        self.literals = frozenset(literals)
+        if "" in self.literals:
+            raise ValueError("an empty literal occurs everywhere; scan such a pattern with re")
+        self._automaton = ahocorasick.Automaton()
+        for literal in self.literals:
+            self._automaton.add_word(literal, len(literal))
+        if self.literals:
+            self._automaton.make_automaton()
+
+    def starts(self, text: str) -> dict[str, list[int]]:
+        """Start offsets of each literal found in ``text`` (overlaps included), in text order."""
+        found: dict[str, list[int]] = {}
+        if not self.literals or not text:
+            return found
+        for end, length in self._automaton.iter(text):
+            start = end - length + 1
+            found.setdefault(text[start:end + 1], []).append(start)
+        return found
+
+
+def candidate_starts(found: dict[str, list[int]], literals: Iterable[str]) -> list[int]:
+    """The sorted start offsets where any of ``literals`` occurs, from ``LiteralIndex.starts``."""
+    starts: set[int] = set()
+    for literal in literals:
+        starts.update(found.get(literal, ()))
+    return sorted(starts)
+
+
+def finditer_at(pattern: re.Pattern, text: str, starts: list[int]) -> Iterator[re.Match]:
+    """``pattern.finditer(text)``, trying only ``starts``: every match must begin at one of them.
+
+    Matches never overlap and come leftmost first, as finditer's do. A pattern that can match
+    the empty string is not allowed (finditer then also matches between characters)."""
+    end = 0
+    for start in starts:
+        if start < end:
+            continue
+        match = pattern.match(text, start)
+        if match is not None:
+            if match.end() == start:
+                raise ValueError(f"{pattern.pattern[:60]!r} matched the empty string")
+            end = match.end()
+            yield match
+
+
+def search_at(pattern: re.Pattern, text: str, starts: list[int]) -> re.Match | None:
+    """``pattern.search(text)`` trying only ``starts``."""
+    for start in starts:
+        match = pattern.match(text, start)
+        if match is not None:
+            return match
+    return None
