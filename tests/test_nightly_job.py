@@ -24,6 +24,7 @@ from crawler.operations.retry_after import retry_after_seconds
 from crawler.paths import PROJECT_ROOT
 from crawler.summary import MAX_LISTED, format_changes
 from tests.support.local_site import LocalSite, html
+from tests.support.terminal import TerminalCapture
 
 INSTALL_DIR = "/srv/course-crawler"  # where deploy/ expects the checkout
 
@@ -132,29 +133,9 @@ def test_the_systemd_unit_as_installed_runs_the_night(fresh_checkout):
 # -- what the run prints ------------------------------------------------------------------------
 
 def test_on_a_terminal_only_progress_warnings_and_the_summary_are_printed(tmp_path):
-    import pty
-
-    leader, follower = pty.openpty()
-    chunks = []
-
-    def drain():
-        while True:
-            try:
-                data = os.read(leader, 65536)
-            except OSError:
-                return
-            if not data:
-                return
-            chunks.append(data)
-
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
-    with LocalSite(site_pages(SUBJECTS)) as site:
-        result = crawlall(tmp_path, site.origin, stdout=follower, stderr=follower, capture_output=False, text=False)
-    os.close(follower)
-    reader.join(timeout=10)
-    os.close(leader)
-    shown = b"".join(chunks).decode("utf-8", "replace")
+    with TerminalCapture() as terminal, LocalSite(site_pages(SUBJECTS)) as site:
+        result = crawlall(tmp_path, site.origin, stdout=terminal.fd, stderr=terminal.fd, capture_output=False, text=False)
+    shown = terminal.text
     assert result.returncode == 0
     assert re.search(r"night_uni: \d+ pages, \d+ course pages, \d+ in scope, \d+ errors \(done: finished\)", shown)
     assert "Run 1 (live)" in shown

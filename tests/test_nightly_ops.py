@@ -13,6 +13,7 @@ import yaml
 
 from crawler.paths import PROJECT_ROOT
 from tests.support.local_site import LocalSite, html
+from tests.support.terminal import TerminalCapture
 
 SUBJECTS = ["Improvement Science", "Implementation Science", "Patient Safety and Quality",
             "Clinical Research", "Evidence-Based Healthcare", "Healthcare Leadership and Improvement"]
@@ -168,32 +169,11 @@ def test_a_crawl_killed_mid_run_leaves_a_consistent_database_and_the_next_run_fi
 
 
 def test_on_a_terminal_crawlall_prints_progress_per_site_and_under_cron_it_is_quiet(tmp_path):
-    import os
-    import pty
-    import threading
-
     command = [sys.executable, "-m", "scrapy", "crawlall", "--replay", "data/snapshot/snapshot.warc.gz",
                "--only", "lsbu", "--db", str(tmp_path / "t.db")]
-    leader, follower = pty.openpty()
-    chunks = []
-
-    def drain():
-        while True:
-            try:
-                data = os.read(leader, 65536)
-            except OSError:
-                return
-            if not data:
-                return
-            chunks.append(data)
-
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
-    on_terminal = subprocess.run(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=follower, timeout=300)
-    os.close(follower)
-    reader.join(timeout=10)
-    os.close(leader)
-    terminal_log = b"".join(chunks).decode("utf-8", "replace")
+    with TerminalCapture() as terminal:
+        on_terminal = subprocess.run(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=terminal.fd, timeout=300)
+    terminal_log = terminal.text
     assert on_terminal.returncode == 0
     assert re.search(r"lsbu: \d+ pages, \d+ course pages, \d+ in scope, \d+ errors \(done: finished\)", terminal_log)
 
