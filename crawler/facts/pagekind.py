@@ -62,7 +62,6 @@ _TEXT_CUE_GUARDS = {
 # The event cue's "10:00 - 12:00" needs a clock time, which no guard word names.
 _CLOCK_TIME = re.compile(r"\d[:.]\d\d")
 _APPLY = re.compile(r"\bapply\s+now\b|\bhow\s+to\s+apply\b|\bapply\s+(?:online|for\s+this)\b|\bbook\s+(?:now|onto|on\s+this)\b|\benrol\s+now\b|\bregister\s+(?:now|for\s+this\s+(?:course|module))\b|\bstart\s+(?:the\s+)?course\b", re.I)
-_COURSE_WORD_TITLE = re.compile(r"\b(?:course|module|programme|program|fellowships?|masterclass|training|certificate|diploma|apprenticeship)\b", re.I)
 _ACADEMIC_TITLE = re.compile(r"^(?:dr\.?|prof(?:essor)?\.?|mr|mrs|ms|miss)\s+[A-Z]", re.I)
 _JOB_TITLE = re.compile(r"\b(?:senior\s+)?(?:lecturer|reader|professor\s+of|research\s+fellow|associate\s+professor|head\s+of\s+(?:school|department)|course\s+(?:director|leader)|programme\s+(?:director|lead))\b", re.I)
 
@@ -249,7 +248,7 @@ def _score(signals: PageSignals) -> _Tally:
         pass  # "The new MSc in X launches": the course word names the story's subject
     elif signals.title_has_award:
         add("course", 2, "award in the title", "title")
-    elif "course word" in title_cues or _COURSE_WORD_TITLE.search(signals.title):
+    elif "course word" in title_cues:
         add("course", 2, "course word in the title", "title")
     if "course code" in title_cues:
         add("course", 2, "course code in the title", "course code")
@@ -266,11 +265,6 @@ def _score(signals: PageSignals) -> _Tally:
 def evidence_features(signals: PageSignals) -> dict[str, float]:
     """The evidence as named features (bench/bench_page_type_model.py fits a model on them)."""
     return dict(_score(signals).features)
-
-
-def score_page(signals: PageSignals) -> dict[str, int]:
-    """Points per page kind."""
-    return _score(signals).scores
 
 
 def judge_page(signals: PageSignals) -> PageKind:
@@ -290,8 +284,3 @@ def judge_page(signals: PageSignals) -> PageKind:
     if rival_score >= MIN_OTHER_SCORE:
         return PageKind(rival, course < MIN_UNSURE_COURSE_SCORE, scores, evidence)
     return PageKind("other", course < MIN_UNSURE_COURSE_SCORE, scores, evidence)
-
-
-def page_kind(signals: PageSignals) -> str:
-    """The page type alone; see judge_page."""
-    return judge_page(signals).kind
