@@ -15,6 +15,8 @@ COMMANDS_MODULE = "crawler.commands"
 SITES_FILE = "data/sites.yaml"
 SEARCH_TERMS_FILE = "search_terms.yaml"
 CATALOGUE_FILE = "data/catalogue.csv"
+# Set by crawlall once it has loaded CATALOGUE_FILE for the run; a lone `scrapy crawl` loads it itself.
+CATALOGUE_LOADED = False
 SCOPE_TERMS_FILE = "data/scope_terms.yaml"
 DATABASE = "data/courses.db"
 
