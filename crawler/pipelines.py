@@ -111,7 +111,8 @@ class CoursePipeline:
 
     def open_spider(self, spider=None):
         self.db = open_db(self.db_path)
-        load_catalogue(self.db, self.catalogue_path)
+        if not self.crawler.settings.getbool("CATALOGUE_LOADED"):
+            load_catalogue(self.db, self.catalogue_path)
         self.run_id = run_id_for(self.crawler, self.db)
         self.courses_by_title = CoursesByTitle(self.db)
         catalogue, never_link = catalogue_rows(self.db), forbidden_pairs(self.db)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawler.configfile import ConfigError, read_yaml
+from crawler.configfile import ConfigError, built_from_yaml
 from crawler.paths import project_path
 
 DEFAULT_SITES_FILE = "data/sites.yaml"
@@ -109,7 +109,12 @@ class Registry:
 def load_registry(path: str | Path | None = None) -> Registry:
     """Read and validate the registry; raise RegistryError before any request is made."""
     path = project_path(path or DEFAULT_SITES_FILE)
-    raw = read_yaml(path, RegistryError)
+    registry = built_from_yaml(path, RegistryError, _build_registry)
+    # Sites are frozen; the list is the caller's own.
+    return Registry(path=registry.path, sites=list(registry.sites))
+
+
+def _build_registry(path: Path, raw) -> Registry:
     if not isinstance(raw, dict) or not isinstance(raw.get("sites"), list):
         raise RegistryError(path, "file", "expected a mapping with a 'sites' list")
     defaults = {**DEFAULTS, **(raw.get("defaults") or {})}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 from crawler.paths import project_path
-from crawler.configfile import ConfigError, read_yaml, sequence_item_lines
+from crawler.configfile import ConfigError, built_from_yaml, sequence_item_lines
 from crawler.scan.literals import LiteralIndex, search_at
 
 DEFAULT_TERMS_FILE = "search_terms.yaml"
@@ -79,7 +79,11 @@ class SearchTerms:
 
 def load_terms(path: str | Path | None = None) -> SearchTerms:
     path = project_path(path or DEFAULT_TERMS_FILE)
-    raw = read_yaml(path, TermsError)
+    # One SearchTerms per text of the file, shared: it is only read (found_in) once built.
+    return built_from_yaml(path, TermsError, _build_terms)
+
+
+def _build_terms(path: Path, raw) -> SearchTerms:
     if not isinstance(raw, dict) or not isinstance(raw.get("terms"), list) or not raw["terms"]:
         raise TermsError(path, "file", "expected a mapping with a non-empty 'terms' list")
     terms, first_seen = [], {}

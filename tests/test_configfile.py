@@ -2,7 +2,7 @@
 
 import pytest
 
-from crawler.configfile import ConfigError, read_yaml
+from crawler.configfile import ConfigError, built_from_yaml, read_yaml
 
 
 @pytest.mark.parametrize("data, entry, problem", [
@@ -34,3 +34,30 @@ def test_good_yaml_is_read(tmp_path, data, expected):
     path = tmp_path / "ok.yaml"
     path.write_bytes(data)
     assert read_yaml(path) == expected
+
+
+def _count_builds(calls):
+    def build(path, parsed):
+        calls.append(parsed)
+        if parsed.get("bad"):
+            raise ConfigError(path, "file", "bad")
+        return {"built": parsed["a"]}
+    return build
+
+
+def test_a_file_is_built_once_per_text(tmp_path):
+    path = tmp_path / "conf.yaml"
+    calls = []
+    build = _count_builds(calls)
+    path.write_text("a: 1\n")
+    first = built_from_yaml(path, ConfigError, build)
+    assert built_from_yaml(path, ConfigError, build) is first
+    assert len(calls) == 1
+    # An edited file is built again; a bad one raises every time and keeps nothing.
+    path.write_text("a: 2\n")
+    assert built_from_yaml(path, ConfigError, build) == {"built": 2}
+    path.write_text("a: 3\nbad: true\n")
+    for _ in range(2):
+        with pytest.raises(ConfigError):
+            built_from_yaml(path, ConfigError, build)
+    assert len(calls) == 4

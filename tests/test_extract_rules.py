@@ -484,6 +484,14 @@ def test_parse_fee_amounts(text, expected):
         ("fully funded places may be available for some applicants", False),
         ("free for 30 days, then £12 a month", False),
         ("Fees: £9,250", False),
+        # Each guard word of is_free, in capitals and with a long s that re.I reads as "s".
+        ("AT NO COST TO YOU", True),
+        ("No charge", True),
+        ("Course fee: £0", True),
+        ("paid for through the apprenticeship LEVY", True),
+        ("The course is FREE", True),
+        ("at no coſt", True),
+        ("A one-day workshop in Leeds", False),
     ],
 )
 def test_is_free(text, expected):
@@ -768,6 +776,10 @@ def test_start_dates_in_text_ignores_deadlines():
         ("What topics interest you most in nursing today and why", None),
         ("Modes of transport and parking", None),
         ("The course starts with a welcome week in which you meet", None),
+        # Bullets, arrows, colons and odd spaces around a label are dropped.
+        ("\u00a0› Duration:\t", "duration"),
+        ("•• Start dates ::", "start"),
+        ("-\n-", None),
     ],
 )
 def test_label_name(label, expected):

@@ -115,3 +115,12 @@ def test_a_configuration_file_read_twice_is_parsed_once_and_each_reader_gets_its
     assert read_yaml(path) == {"sites": [{"key": "a"}]}
     path.write_text("sites:\n  - key: c\n")  # edited between two reads: read again
     assert read_yaml(path) == {"sites": [{"key": "c"}]}
+
+
+def test_the_registry_is_validated_once_per_text(tmp_path):
+    path = write(tmp_path, [GOOD_SITE])
+    first, second = load_registry(path), load_registry(path)
+    assert first.sites[0] is second.sites[0]
+    assert first.sites is not second.sites  # each caller's list is its own
+    write(tmp_path, [with_change(max_pages=7)])
+    assert load_registry(path).sites[0].max_pages == 7

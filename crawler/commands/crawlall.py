@@ -81,6 +81,8 @@ class Command(ScrapyCommand):
             check_database_file(self.settings.get("DATABASE"), must_exist=False)
             db = open_db(self.settings.get("DATABASE"))
             load_catalogue(db, self.settings.get("CATALOGUE_FILE"))
+            # Loaded for the whole run: each site's pipeline would upsert every row again.
+            self.settings.set("CATALOGUE_LOADED", True, priority="cmdline")
         except (ConfigError, UsageError) as exc:
             print(f"configuration error: {exc}", file=sys.stderr)
             self.exitcode = EXIT_CONFIG

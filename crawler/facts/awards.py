@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Canonical spellings from docs/architecture.md, in the order results are listed.
 AWARD_ORDER = (
@@ -121,6 +122,13 @@ def _is_post_nominal(text: str, match: re.Match) -> bool:
 
 def awards_in_title(title: str | None) -> list[str]:
     """Awards a page title offers: degrees, plus module/fellowship when the title names one."""
+    return list(_awards_in_title(title))
+
+
+# A page's titles are read four times (title, page type, fees page, meta title), and a site's
+# <title> suffix recurs on every page.
+@lru_cache(maxsize=4096)
+def _awards_in_title(title: str | None) -> tuple[str, ...]:
     awards = find_awards(title)
     if title and _TITLE_MODULE.search(title) and "module" not in awards:
         awards.append("module")
@@ -130,7 +138,7 @@ def awards_in_title(title: str | None) -> list[str]:
         awards.append("certificate")
     if title and not awards and _TITLE_MASTERS_CODE.search(title):
         awards.append("master's")
-    return [a for a in AWARD_ORDER if a in awards]
+    return tuple(a for a in AWARD_ORDER if a in awards)
 
 
 def fheq_level_for_awards(awards: list[str]) -> int | None:

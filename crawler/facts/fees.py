@@ -156,9 +156,18 @@ def has_amount(text: str) -> bool:
     return bool(_MONEY.search(text))
 
 
+# Every _FREE alternative holds one of these; is_free runs on each sentence of a page, and
+# the substring test skips the regex (~0.4 ms a page) on most. casefold, not lower: re.I also
+# matches "ſ" to "s", and casefold maps it so.
+_FREE_GUARDS = ("free", "fee", "cost", "charge", "£0", "funded", "levy")
+
+
 def is_free(text: str | None) -> bool:
     """True when the text says the course costs nothing ("free of charge", "no fee")."""
     if not text:
+        return False
+    folded = text.casefold()
+    if not any(word in folded for word in _FREE_GUARDS):
         return False
     cleaned = _NOT_FREE.sub(" ", text)
     return bool(_FREE.search(cleaned))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from crawler.facts import durations, modes
 from crawler.pagetext import element_text
@@ -36,7 +37,8 @@ _LABELS = {
     "summary": r"overview|(?:course|programme|module|fellowship) (?:overview|summary|description)|about (?:the|this) (?:course|programme|module|fellowship|scheme)|introduction|summary|description|at a glance",
 }
 _LABEL_PATTERNS = tuple((name, re.compile(rf"(?:{pattern})", re.I)) for name, pattern in _LABELS.items())
-_LABEL_NOISE = re.compile(r"^[\s+\-−–›»▸▾▼►•*:]+|[\s+\-−–›»▸▾▼►•*:]+$")
+# Bullets, arrows and colons around a label's words.
+_LABEL_NOISE_CHARS = " +-−–›»▸▾▼►•*:"
 # Labels are short; longer leaf text is content that happens to start with a label word.
 MAX_LABEL_CHARS = 60
 # Values are cut here: an "Entry requirements" section rarely needs more.
@@ -99,9 +101,13 @@ class KeyFacts:
         return "\n".join(values) if values else None
 
 
+# The same menu items, headings and labels recur on every page of a site: ~20 calls a page.
+@lru_cache(maxsize=8192)
 def label_name(text: str) -> str | None:
     """The fact a label names ("Course duration:" -> "duration"), or None."""
-    text = _LABEL_NOISE.sub("", " ".join(text.split()))
+    # After the join the only whitespace is single spaces, so a str.strip of the noise does
+    # what a regex stripping whitespace and noise from both ends would.
+    text = " ".join(text.split()).strip(_LABEL_NOISE_CHARS)
     if not text or len(text) > MAX_LABEL_CHARS:
         return None
     for name, pattern in _LABEL_PATTERNS:

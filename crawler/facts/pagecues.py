@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from crawler.scan.patterns import PatternGroup
+
 # Course facts stated the way course pages state them, in labels or sentences. Each
 # family is one kind of evidence; its weight is 2 for wording that pages about courses
 # (news, FAQs, guidance) rarely use and 1 for wording they share.
@@ -97,6 +99,9 @@ COURSE_CUES: dict[str, tuple[int, re.Pattern]] = {
         )),
 }
 COURSE_CUE_FAMILIES = tuple(COURSE_CUES)
+# The families' patterns start with "\b" or an alternation of phrases, so ``re`` tries each at
+# every character (~0.9 ms a page for the eleven); one literal pass finds where they can start.
+_COURSE_CUE_GROUP = PatternGroup({family: pattern for family, (_, pattern) in COURSE_CUES.items()})
 
 # A course code in a title: "PU5074:", "LMP 2348", "HQS 6010", "FMHU5007", "(MECH H3014)", "EDUC 6840";
 # not a standard's or a disease's number ("ISO 9001", "COVID 19", "ICD 10").
@@ -177,9 +182,12 @@ NARRATIVE_RATE = 1.0
 MIN_NARRATIVE_WORDS = 4
 
 
+_PAST_GROUP = PatternGroup({"past": _PAST})
+
+
 def narrative_rate(lowered: str) -> float:
     """Past-tense narration per 100 words of a lowercased text, 0 when it is too rare to count."""
-    hits = len(_PAST.findall(lowered))
+    hits = len(_PAST_GROUP.scan(lowered).findall("past"))
     if hits < MIN_NARRATIVE_WORDS:
         return 0.0
     return 100 * hits / max(len(lowered.split()), 1)
@@ -210,8 +218,9 @@ def course_cues(lowered: str) -> dict[str, str]:
 
     The patterns are lowercase without re.I: case-insensitive matching costs three times as much."""
     found = {}
-    for family, (_, pattern) in COURSE_CUES.items():
-        match = pattern.search(lowered)
+    scanned = _COURSE_CUE_GROUP.scan(lowered)
+    for family in COURSE_CUES:
+        match = scanned.search(family)
         if match:
             found[family] = " ".join(match.group(0).split())[:40]
     return found

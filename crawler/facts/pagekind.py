@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from crawler.facts import pagecues
+from crawler.scan.patterns import PatternGroup
 
 PAGE_KINDS = ("course", "listing", "news", "profile", "research", "event", "search", "faq", "job", "other")
 
@@ -59,6 +60,9 @@ _TEXT_CUE_GUARDS = {
     "search": ("search", "result", "showing", "refine", "filter"),
     "listing": ("z", "browse", "find", "courses", "list", "directory"),
 }
+# The cues that pass their guards still start with "\b" and are tried at every character;
+# one literal pass over the head finds where they can start (news runs on the cased head).
+_TEXT_CUE_GROUP = PatternGroup(_TEXT_CUES)
 # The event cue's "10:00 - 12:00" needs a clock time, which no guard word names.
 _CLOCK_TIME = re.compile(r"\d[:.]\d\d")
 _APPLY = re.compile(r"\bapply\s+now\b|\bhow\s+to\s+apply\b|\bapply\s+(?:online|for\s+this)\b|\bbook\s+(?:now|onto|on\s+this)\b|\benrol\s+now\b|\bregister\s+(?:now|for\s+this\s+(?:course|module))\b|\bstart\s+(?:the\s+)?course\b", re.I)
@@ -190,11 +194,15 @@ def _score(signals: PageSignals) -> _Tally:
     if signals.og_type and signals.og_type.lower() in ("profile",):
         add("profile", 2, f"og:type {signals.og_type}", "og:type")
     lowered_head = signals.text_head.lower()
-    for kind, pattern in _TEXT_CUES.items():
+    scanned = {}
+    for kind in _TEXT_CUES:
         if not any(word in lowered_head for word in _TEXT_CUE_GUARDS[kind]):
             if kind != "event" or not _CLOCK_TIME.search(signals.text_head):
                 continue
-        hits = pattern.findall(signals.text_head if kind == "news" else lowered_head)
+        text = signals.text_head if kind == "news" else lowered_head
+        if text not in scanned:
+            scanned[text] = _TEXT_CUE_GROUP.scan(text)
+        hits = scanned[text].findall(kind)
         if hits:
             phrase = hits[0] if isinstance(hits[0], str) else next(h for h in hits[0] if h)
             add(kind, min(len(hits), 3) * (2 if kind in ("search", "news") else 1), f"text {' '.join(phrase.split())[:30]!r}", "text")

@@ -17,7 +17,7 @@ class LiteralIndex:
             raise ValueError("an empty literal occurs everywhere; scan such a pattern with re")
         self._automaton = ahocorasick.Automaton()
         for literal in self.literals:
-            self._automaton.add_word(literal, len(literal))
+            self._automaton.add_word(literal, (len(literal) - 1, literal))
         if self.literals:
             self._automaton.make_automaton()
 
@@ -26,9 +26,11 @@ class LiteralIndex:
         found: dict[str, list[int]] = {}
         if not self.literals or not text:
             return found
-        for end, length in self._automaton.iter(text):
-            start = end - length + 1
-            found.setdefault(text[start:end + 1], []).append(start)
+        for end, (back, literal) in self._automaton.iter(text):
+            if literal in found:
+                found[literal].append(end - back)
+            else:
+                found[literal] = [end - back]
         return found
 
 

@@ -1,0 +1,65 @@
+"""Several regexes run over one text, each tried only where one of its first literals occurs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable, Iterator, Mapping
+
+from crawler.scan.firsts import ANY_DIGIT, first_literals
+from crawler.scan.literals import LiteralIndex, candidate_starts, finditer_at, search_at
+
+_DIGIT = re.compile(r"\d")
+
+
+class PatternGroup:
+    """Named patterns whose first literals are found in one Aho-Corasick pass per text.
+
+    A pattern whose first literals cannot be read (see firsts.first_literals) runs as it is."""
+
+    def __init__(self, patterns: Mapping[Hashable, re.Pattern]):
+        self.patterns = dict(patterns)
+        self.firsts = {key: first_literals(pattern) for key, pattern in self.patterns.items()}
+        self._index = LiteralIndex(literal for firsts in self.firsts.values() if firsts
+                                   for literal in firsts if literal != ANY_DIGIT)
+
+    def scan(self, text: str) -> ScannedText:
+        return ScannedText(self, text)
+
+
+class ScannedText:
+    """One text with its literal offsets found; search/finditer/findall behave as the pattern's own."""
+
+    def __init__(self, group: PatternGroup, text: str):
+        self.group = group
+        self.text = text
+        self._found = group._index.starts(text)
+        self._digits: list[int] | None = None
+
+    def _starts(self, key) -> list[int] | None:
+        firsts = self.group.firsts[key]
+        if firsts is None:
+            return None
+        starts = candidate_starts(self._found, firsts)
+        if ANY_DIGIT in firsts:
+            if self._digits is None:
+                self._digits = [m.start() for m in _DIGIT.finditer(self.text)]
+            starts = sorted(set(starts).union(self._digits))
+        return starts
+
+    def search(self, key) -> re.Match | None:
+        pattern, starts = self.group.patterns[key], self._starts(key)
+        return pattern.search(self.text) if starts is None else search_at(pattern, self.text, starts)
+
+    def finditer(self, key) -> Iterator[re.Match]:
+        pattern, starts = self.group.patterns[key], self._starts(key)
+        return pattern.finditer(self.text) if starts is None else finditer_at(pattern, self.text, starts)
+
+    def findall(self, key) -> list:
+        pattern, starts = self.group.patterns[key], self._starts(key)
+        if starts is None:
+            return pattern.findall(self.text)
+        if pattern.groups == 0:
+            return [m.group(0) for m in finditer_at(pattern, self.text, starts)]
+        if pattern.groups == 1:
+            return [m.group(1) or "" for m in finditer_at(pattern, self.text, starts)]
+        return [m.groups("") for m in finditer_at(pattern, self.text, starts)]
