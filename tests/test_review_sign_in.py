@@ -5,24 +5,17 @@ The server tests start the real review server (the module behind `scrapy review`
 and sign in over HTTP, with Datasette's CSRF token, as a browser does."""
 
 import http.client
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 
 import pytest
 from datasette_auth_passwords.utils import hash_password
 
-from crawler.paths import PROJECT_ROOT
 from crawler.review.sign_in import AttemptLimiter, Verifier, hash_iterations
 from test_review_fixtures import build_review_db
+from tests.support.review_server import ServerDidNotStart, review_server
 from tests.support.scrapy_run import run_scrapy
 
 # Cheap hashes keep the tests quick; "slow" costs about a second, to show the loop stays free.
@@ -80,42 +73,18 @@ def test_the_hash_password_line_for_a_bad_name_is_refused_before_asking_for_a_pa
 
 # -- the real server --------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     path = tmp_path_factory.mktemp("sign-in") / "courses.db"
     build_review_db(path).conn.close()
-    port = free_port()
-    env = {**os.environ,
-           "REVIEW_PASSWORD_HASH_ANA": hash_password("right", iterations=FAST_ROUNDS),
-           "REVIEW_PASSWORD_HASH_BEN": hash_password("right", iterations=FAST_ROUNDS),
-           "REVIEW_PASSWORD_HASH_SLOW": hash_password("right", iterations=SLOW_ROUNDS)}
-    log = (path.parent / "server.log").open("wb")
-    process = subprocess.Popen([sys.executable, "-m", "crawler.review", "--db", str(path), "--port", str(port)],
-                               cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=2).read()
-            break
-        except (urllib.error.URLError, ConnectionError):
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"review server did not start: {(path.parent / 'server.log').read_text()[-2000:]}")
-            time.sleep(0.2)
-    yield port
-    process.send_signal(signal.SIGINT)
+    hashes = {"REVIEW_PASSWORD_HASH_ANA": hash_password("right", iterations=FAST_ROUNDS),
+              "REVIEW_PASSWORD_HASH_BEN": hash_password("right", iterations=FAST_ROUNDS),
+              "REVIEW_PASSWORD_HASH_SLOW": hash_password("right", iterations=SLOW_ROUNDS)}
     try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    log.close()
+        with review_server(path, environment=hashes) as base:
+            yield urllib.parse.urlsplit(base).port
+    except ServerDidNotStart as exc:
+        pytest.fail(f"review server did not start: {exc}")
 
 
 def request(port, method, path, body=None, headers=None, source="127.0.0.1"):

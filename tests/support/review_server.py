@@ -37,11 +37,14 @@ def reviewer_environment(reviewers: dict[str, str]) -> dict[str, str]:
 
 
 @contextmanager
-def review_server(db_path: Path, reviewers: dict[str, str]):
-    """Yields the base URL of the review server on `db_path`; stops it with Ctrl-C afterwards."""
+def review_server(db_path: Path, reviewers: dict[str, str] | None = None, environment: dict[str, str] | None = None):
+    """Yields the base URL of the review server on `db_path`; stops it with Ctrl-C afterwards.
+
+    ``reviewers`` (name -> password) become accounts; ``environment`` adds variables as given
+    (password hashes made with other settings, say)."""
     port = free_port()
     log_path = db_path.parent / "server.log"
-    env = {**os.environ, **reviewer_environment(reviewers)}
+    env = {**os.environ, **reviewer_environment(reviewers or {}), **(environment or {})}
     with log_path.open("wb") as log:
         # The module behind `scrapy review`, started without Scrapy's command loader so a
         # half-finished command elsewhere in the project cannot stop the tests.
