@@ -133,7 +133,7 @@ class TermList:
     only_in: tuple[str, ...]
     pattern: re.Pattern = field(repr=False, compare=False)
     # The first word of each phrase (up to any "*"): every match starts with one of them.
-    literals: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    literals: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ class ScopeRules:
     mask: re.Pattern | None = field(repr=False, compare=False)
     # One pattern per role, for link_priority's single pass over URL and anchor text.
     link_patterns: dict = field(repr=False, compare=False)
-    mask_literals: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    mask_literals: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
     # The literals of every list and the mask, found in a field in one pass (crawler/scan).
     literal_index: LiteralIndex | None = field(default=None, repr=False, compare=False)
 
@@ -169,8 +169,8 @@ def _first_literal(phrase: str) -> str:
     return words[0].split("*")[0] if words else ""
 
 
-def _literals(terms) -> tuple[str, ...]:
-    return tuple(sorted({_first_literal(t) for t in terms}))
+def _literals(terms) -> frozenset[str]:
+    return frozenset(_first_literal(t) for t in terms)
 
 
 def _compile_terms(terms) -> re.Pattern:
@@ -271,7 +271,7 @@ class _Fields:
                     self.text[name] = _replace(value, matches, " ")
                     self._found.pop(name, None)  # the offsets moved
 
-    def _finditer(self, pattern: re.Pattern, literals: tuple[str, ...], name: str):
+    def _finditer(self, pattern: re.Pattern, literals: frozenset[str], name: str):
         text = self.text[name]
         if self.index is None:
             return pattern.finditer(text)

@@ -55,3 +55,23 @@ def test_every_scope_list_scans_as_its_pattern_does():
         starts = candidate_starts(found, term_list.literals)
         assert _spans(finditer_at(term_list.pattern, text, starts)) == _spans(term_list.pattern.finditer(text)), \
             term_list.name
+
+
+@pytest.mark.parametrize("text", [
+    "fheq level 7; the he 6 level; academic level 5 and credit level 4; level 7 (fheq)",
+    "theme 5 level 6 (FHEQ) – other 7; she 8; he7 heLevel 6 academic8",
+    "the level 5 (fheq and level 6 fheq; credit 70; academiclevel 7",
+    "no levels here at all, just the weather",
+])
+def test_anchor_starts_find_every_stated_level(text):
+    from crawler.facts import levels
+    from crawler.scan.literals import anchor_starts
+    lowered = text.lower()
+    starts = anchor_starts(levels._STATED_FHEQ_ANCHORS, lowered)
+    assert _spans(finditer_at(levels._STATED_FHEQ_LOWER, lowered, starts)) == \
+        _spans(levels._STATED_FHEQ_LOWER.finditer(lowered))
+
+
+def test_anchor_starts_include_overlapping_matches():
+    from crawler.scan.literals import anchor_starts
+    assert anchor_starts([re.compile("aa"), re.compile("ab")], "aaab") == [0, 1, 2]

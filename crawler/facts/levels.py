@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import re
 
+from crawler.scan.literals import anchor_starts, finditer_at
+
 # FHEQ covers levels 4-8; "level 3" on a page is an entry qualification (A level).
 _STATED_FHEQ = re.compile(r"\b(?:FHEQ|HE|academic|credit)\s*(?:level\s*)?(?P<n>[4-8])\b|\blevel\s*(?P<m>[4-8])\s*\(?FHEQ\b", re.I)
 # _STATED_FHEQ for lowercased text: case-sensitive matching is about twice as fast over a page.
 _STATED_FHEQ_LOWER = re.compile(r"\b(?:fheq|he|academic|credit)\s*(?:level\s*)?(?P<n>[4-8])\b|\blevel\s*(?P<m>[4-8])\s*\(?fheq\b")
+# Each _STATED_FHEQ_LOWER match starts where one of these does (its alternatives, each
+# opening with a literal so re can skip to it; "he" alone would stop at every "the").
+_STATED_FHEQ_ANCHORS = (re.compile("fheq"), re.compile(r"he\s*(?:level\s*)?[4-8]"), re.compile("academic"),
+                        re.compile("credit"), re.compile("level"))
 _LEVEL_VALUE = re.compile(r"(?:\blevel|\blvl)?\s*\b(?P<n>[4-8])\b(?![,.]\d)", re.I)
 # Weaker wording: "Level 7", "level 6 credits", "at level 7". Only trusted when no award implies a level.
 # "Postgraduate Level 5" is a university's own numbering of its years, not FHEQ.
@@ -66,7 +72,9 @@ def stated_fheq_level(text: str | None) -> int | None:
     """A level stated with "FHEQ"/"academic level"/"credit level" in running text, highest if several."""
     if not text:
         return None
-    numbers = [int(m.group("n") or m.group("m")) for m in _STATED_FHEQ_LOWER.finditer(text.lower())]
+    lowered = text.lower()
+    matches = finditer_at(_STATED_FHEQ_LOWER, lowered, anchor_starts(_STATED_FHEQ_ANCHORS, lowered))
+    numbers = [int(m.group("n") or m.group("m")) for m in matches]
     return max(numbers) if numbers else None
 
 
@@ -105,7 +113,6 @@ def postgraduate_level(url: str | None, text: str | None) -> int | None:
 
 
 _MODULE_SIZE = re.compile(r"[ \t-]*modules?\b", re.I)
-
 
 def credit_values(text: str | None, skip_module_sizes: bool = False) -> list[int]:
     """Every UK credit value stated in ``text`` (ECTS converted), in order.

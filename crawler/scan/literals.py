@@ -34,11 +34,22 @@ class LiteralIndex:
         return found
 
 
-def candidate_starts(found: dict[str, list[int]], literals: Iterable[str]) -> list[int]:
-    """The sorted start offsets where any of ``literals`` occurs, from ``LiteralIndex.starts``."""
+def candidate_starts(found: dict[str, list[int]], literals: frozenset[str]) -> list[int]:
+    """The sorted start offsets where any of ``literals`` occurs, from ``LiteralIndex.starts``.
+
+    The returned list may be one of ``found``'s own: callers must not change it."""
+    # Most lists have many literals and a page holds few of them: walk the smaller side.
+    if len(found) < len(literals):
+        present = [literal for literal in found if literal in literals]
+    else:
+        present = [literal for literal in literals if literal in found]
+    if not present:
+        return []
+    if len(present) == 1:
+        return found[present[0]]  # one literal's starts are already in text order, each once
     starts: set[int] = set()
-    for literal in literals:
-        starts.update(found.get(literal, ()))
+    for literal in present:
+        starts.update(found[literal])
     return sorted(starts)
 
 
@@ -66,3 +77,19 @@ def search_at(pattern: re.Pattern, text: str, starts: list[int]) -> re.Match | N
         if match is not None:
             return match
     return None
+
+
+def anchor_starts(anchors: Iterable[re.Pattern], text: str) -> list[int]:
+    """The sorted offsets where any of ``anchors`` matches, overlaps included.
+
+    Each anchor should start with a literal, so ``re`` skips through the text at C speed
+    to it; a pattern that opens with ``\\b`` and an alternation is instead tried at every
+    character. Giving finditer_at these offsets finds the same matches as the pattern's
+    own finditer when every match of the pattern starts where an anchor matches."""
+    starts: set[int] = set()
+    for anchor in anchors:
+        position = 0
+        while (match := anchor.search(text, position)) is not None:
+            starts.add(match.start())
+            position = match.start() + 1
+    return sorted(starts)
