@@ -146,6 +146,9 @@ PICTURE_CREDIT = ("news", "picture credit", 1, ("image", "photo", "picture"), re
 LETTER = ("other", "letter", 4, ("dear", "write", "writing", "yours"), re.compile(
     r"^dear\s+\w+|\bwe\s+(?:write|are\s+writing)\s+to\s+you\b|\byours\s+(?:sincerely|faithfully)\b", re.M))
 RIVAL_CUES = (*RIVAL_CUES, LETTER, DOCUMENT_COPY, PICTURE_CREDIT)
+# Each cue passing its guard words was a search from every character of the head (~0.5 ms
+# a 15 KB page for the lot): one literal pass finds where they can start.
+_RIVAL_GROUP = PatternGroup({n: cue[4] for n, cue in enumerate(RIVAL_CUES)})
 # A story's date alone on a short line: "13 November 2019", "Tuesday, September 11, 2018".
 _DATE_LINE = re.compile(
     rf"(?:(?:posted|published|publication\s+date|date\s+published|updated|last\s+updated)\s*(?:on|:)?\s*)?(?:\w+day,?\s+)?"
@@ -234,10 +237,12 @@ def rival_cues(lowered: str, title_end: int = 0) -> list[tuple[str, str, int, st
     """(kind, cue, weight, phrase) for each rival mark a lowercased text carries; a mark found
     before ``title_end`` (in the title the text starts with) weighs double."""
     found = []
-    for kind, cue, weight, guards, pattern in RIVAL_CUES:
+    scanned = None
+    for n, (kind, cue, weight, guards, _) in enumerate(RIVAL_CUES):
         if not any(word in lowered for word in guards):
             continue
-        match = pattern.search(lowered)
+        scanned = scanned or _RIVAL_GROUP.scan(lowered)
+        match = scanned.search(n)
         if match:
             weight = weight * 2 if match.start() < title_end else weight
             found.append((kind, cue, weight, " ".join(match.group(0).split())[:40]))
