@@ -54,8 +54,8 @@ def _page_texts() -> list[str]:
 
 @pytest.mark.parametrize("group", [
     pagecues._COURSE_CUE_GROUP, pagekind._TEXT_CUE_GROUP, pagecues._PAST_GROUP,
-    PatternGroup(dict(modes._TEXT_PATTERNS_LOWER)),
-], ids=["course cues", "text cues", "narration", "modes"])
+    PatternGroup(dict(modes._TEXT_PATTERNS_LOWER)), pagecues._RIVAL_GROUP, pagecues._HEAD_GROUP,
+], ids=["course cues", "text cues", "narration", "modes", "rival cues", "page head"])
 def test_a_group_finds_what_re_finds(group):
     texts = _page_texts()
     assert len(texts) > 20

@@ -218,9 +218,10 @@ def _score(signals: PageSignals) -> _Tally:
     for kind, cue, weight in pagecues.title_rivals(signals.title):
         add(kind, weight, cue, cue)
         headline = headline or cue == "headline title"
-    for kind, cue, weight, phrase in pagecues.rival_cues(lowered, title_end=len(signals.title)):
+    head_scan = pagecues.scan_head(lowered)
+    for kind, cue, weight, phrase in pagecues.rival_cues(lowered, title_end=len(signals.title), scanned=head_scan):
         add(kind, weight, f"{cue} {phrase!r}", cue)
-    rate = pagecues.narrative_rate(lowered)
+    rate = pagecues.narrative_rate(lowered, head_scan)
     if rate >= pagecues.NARRATIVE_RATE:
         add("news", 3, f"told in the past tense ({rate:.1f} in 100 words)", "narration")
     if signals.repeated_keyfacts >= MIN_REPEATED_KEYFACTS:
@@ -244,7 +245,7 @@ def _score(signals: PageSignals) -> _Tally:
     # Facts read from prose count once each: a sparse course page states them in sentences.
     add("course", min(signals.text_fact_count, MAX_TEXT_FACT_POINTS) // discount, f"{signals.text_fact_count} course facts in sentences")
     tally.note("course:facts in sentences", min(signals.text_fact_count, MAX_TEXT_FACT_POINTS))
-    cues = pagecues.course_cues(lowered)
+    cues = pagecues.course_cues(lowered, head_scan)
     for family in cues:
         tally.note(f"course:wording:{family}", 1)
     if cues:
