@@ -14,6 +14,7 @@ from crawler.facts import awards as award_rules
 from crawler.facts import coursekinds, dates, durations, entry, fees, levels, modes, pagekind, titles
 from crawler.facts.keyfacts import KeyFacts, label_name, read_keyfacts
 from crawler.facts.structured import StructuredCourse, StructuredData, read_structured
+from crawler.scan.boundaries import compile_boundary_first
 
 log = logging.getLogger(__name__)
 
@@ -44,17 +45,17 @@ MAX_SUMMARY_PARAGRAPHS_SCANNED = 50
 
 _SENTENCES = re.compile(r"[^.!?\n]+[.!?]?")
 # "Part-time: £4,500 per annum" in a fees box whose heading was an icon is a fee line too.
-_FEE_LINE = re.compile(r"\b(?:fees?|costs?|price|tuition|pay|charge)\b|\bper\s+(?:annum|year)\b|^\s*(?:full|part)[\s-]?time\s*:", re.I)
-_DURATION_CONTEXT = re.compile(
+_FEE_LINE = compile_boundary_first(r"\b(?:fees?|costs?|price|tuition|pay|charge)\b|\bper\s+(?:annum|year)\b|^\s*(?:full|part)[\s-]?time\s*:", re.I)
+_DURATION_CONTEXT = compile_boundary_first(
     r"\bfull[\s-]?time\b|\bpart[\s-]?time\b|\blasts?\b|\btakes?\b|\bruns?\s+(?:for|over)\b|\bduration\b|\bover\s+(?:a\s+period\s+of\s+)?(?:\d|one|two|three|four|five|six|twelve|eighteen)"
     r"|\bcomplete(?:d)?\s+(?:in|within|over)\b|\bspread\s+over\b|\bcourse\s+length\b|\bis\s+an?\s+(?:\d|one|two|three|four|five|six)[\w-]*\s+(?:day|week|month|year)", re.I)
-_ENTRY_SENTENCE = re.compile(
+_ENTRY_SENTENCE = compile_boundary_first(
     r"\b(?:applicants|candidates|you)\s+(?:must|should|will\s+(?:normally\s+)?need\s+to|need\s+to|are\s+expected\s+to)\s+(?:have|hold|be|possess|demonstrate|provide)\b"
     r"|\bentry\s+(?:requirements?|criteria)\b|\bopen\s+to\s+(?:all|any|registered|qualified|nurses|doctors|health|healthcare|clinicians|staff|those|anyone)\b|\bto\s+be\s+eligible\b|\beligib(?:le|ility)\b",
     re.I,
 )
 _REGISTRATION_SENTENCE = re.compile(r"\bregist(?:er|ration|ered)\b", re.I)
-_AWARD_SENTENCE = re.compile(
+_AWARD_SENTENCE = compile_boundary_first(
     r"\b(?:available|offered|awarded|study(?:ing)?)\s+(?:as|at|for)\s+(?:an?\s+|the\s+)?|\bexit\s+awards?\b|\bexit\s+(?:early\s+)?with\b|\binterim\s+awards?\b|\balso\s+(?:offer|available)|\bstep[\s-]?off\b|\bleads?\s+to\s+(?:an?\s+|the\s+)?",
     re.I,
 )
@@ -66,7 +67,7 @@ _AWARD_GUARDS = ("available", "offered", "awarded", "study", "exit", "interim", 
 _TOPIC_CREDITS = re.compile(r"\s*[(\[,–—-]?\s*\d{1,3}\s*(?:credits?|cats|ects)[)\]]?\s*$|^\s*(?:core|optional|compulsory|module)\s*[:–-]\s*", re.I)
 _TOPIC_NOISE = re.compile(r"^(?:core|optional|compulsory|elective)(?:\s+modules?)?$|^(?:apply|enrol|enroll|book|register|sign\s+up|download|request|contact\s+us|find\s+out)\b|^(?:year|stage|level|semester|term|part)\s+\w+$|^(?:read|show|view|see)\s+(?:more|less|all)\b|^\d+$", re.I)
 _COURSE_LINK_AWARD = re.compile(r"\b(?:MSc|MA|MRes|MPhil|PgCert|PgDip|PG\s?Cert|PG\s?Dip|BSc|BA|PhD|Postgraduate\s+(?:Certificate|Diploma))\b", re.I)
-_SHORT_COURSE_TEXT = re.compile(r"\bshort\s+courses?\b|\bcpd\b|\bcontinuing\s+professional\s+development\b|\bonline\s+course\b|\bworkshop\b|\bmasterclass\b|\bstudy\s+day\b|\be-?learning\b"
+_SHORT_COURSE_TEXT = compile_boundary_first(r"\bshort\s+courses?\b|\bcpd\b|\bcontinuing\s+professional\s+development\b|\bonline\s+course\b|\bworkshop\b|\bmasterclass\b|\bstudy\s+day\b|\be-?learning\b"
                                 r"|\bprofessional\s+development\s+program(?:me)?\b|\bshort\s+learning\s+program(?:me)?\b|\btraining\s+(?:course|program(?:me)?)\b", re.I)
 # Awards the whole <title> may name as part of the site's name, not the page's course.
 _SITE_NAME_AWARDS = ("certificate", "master's")

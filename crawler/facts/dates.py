@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
+from crawler.scan.boundaries import compile_boundary_first
+
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
           r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
-_DATE = re.compile(
+_DATE = compile_boundary_first(
     # US order first ("March 4, 2027"), so its day is not lost to the month-only reading.
     rf"\b(?P<usmonth>{_MONTH})\b\.?\s+(?P<usday>\d{{1,2}})(?:st|nd|rd|th)?\b(?![,.]?\d|\s*(?:-|–)?\s*(?:credits?|months?|weeks?|years?|days?|hours?|hrs?|%))"
     r"(?:,?\s+(?P<usyear>20\d\d))?"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from crawler.scan.boundaries import compile_boundary_first
+
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
@@ -26,7 +28,7 @@ _PART_TIME = r"part[\s-]?time|\bpt\b"
 _MODE = re.compile(rf"(?P<ft>{_FULL_TIME})|(?P<pt>{_PART_TIME})", re.I)
 # A length stated with "maximum"/"up to" is a registration limit, used only when
 # it is the only length given for that mode.
-_NO_LIMIT = re.compile(r"\bno\s+(?:fixed\s+)?time\s+limit\b|\bself[\s-]?paced\b|\bat\s+your\s+own\s+pace\b", re.I)
+_NO_LIMIT = compile_boundary_first(r"\bno\s+(?:fixed\s+)?time\s+limit\b|\bself[\s-]?paced\b|\bat\s+your\s+own\s+pace\b", re.I)
 
 # Sub-month lengths (days, weeks, hours) are kept to two decimals so a 3-day
 # course reads 0.1, not 0 (which would look like "unknown" to a careless reader).
@@ -94,7 +96,7 @@ _NUM_WORD = r"(?:\d+(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|
 # "Lasting nine months", "runs across one academic year", "a two-year course of study",
 # "could finish it in as little as six weeks". They win over sentences that only hold a
 # length and a looser word ("take a course in each eight-week term").
-_COURSE_LENGTH_SENTENCE = re.compile(
+_COURSE_LENGTH_SENTENCE = compile_boundary_first(
     rf"\b{_NUM_WORD}[\s-](?:day|week|month|year|semester|term)s?[\s-](?:(?!in\b|of\b|each\b|per\b|for\b|a\b|an\b|the\b|every\b)[a-z]+[\s-]){{0,3}}?"
     r"(?:course|programme|program|fellowship|module|workshop|internship|apprenticeship|scheme|training|degree|diploma|certificate|series|post|award|funding\s+opportunity|placement)\b"
     # "each lasting one hour" is a session's length, not the course's.

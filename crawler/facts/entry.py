@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from crawler.scan.boundaries import compile_boundary_first
+
 # Degree requirement spellings. Among classes the first stated is the headline
 # requirement ("2:1, or a 2:2 with experience" -> "2:1").
 _DEGREE_CLASS = re.compile(
@@ -16,14 +18,14 @@ _DEGREE_CLASS = re.compile(
 )
 _CLASS_NAMES = {"c21": "2:1", "c22": "2:2", "masters": "master's", "any": "any degree"}
 # "degree apprenticeship" and "a degree of" are not entry degrees.
-_NOT_DEGREE = re.compile(
+_NOT_DEGREE = compile_boundary_first(
     r"\bdegree\s+apprenticeship\b|\ba\s+degree\s+of\b|\bto\s+a\s+degree\b|\bdegrees?\s+celsius\b"
     r"|\b(?:a\s+)?degree\s+is\s+not\s+(?:essential|required|necessary)\b|\bwithout\s+a\s+degree\b|\bno\s+degree\b",
     re.I,
 )
 
 _NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|several|some|significant|substantial)"
-_WORK_EXPERIENCE = re.compile(
+_WORK_EXPERIENCE = compile_boundary_first(
     rf"\b{_NUMBER}\s+(?:\+\s+)?(?:full[\s-]time\s+)?(?:years?|months?)'?(?:\s+|\s+of\s+)(?:recent\s+|relevant\s+|post[\s-]?(?:qualif\w+|registration)\s+|professional\s+|clinical\s+|work\s+|practice\s+|management\s+|full[\s-]time\s+)*experience\b"
     r"|\b(?:relevant|recent|clinical|professional|work|practice|post[\s-]?qualif\w+|post[\s-]?registration|managerial|leadership|management|practical|healthcare|health\s+care|field|service)\s+(?:work\s+)?experience\b"
     r"|\bexperience\s+(?:of|in)\s+(?:working|practice|the\s+(?:nhs|health|care|field))\b"
@@ -32,7 +34,7 @@ _WORK_EXPERIENCE = re.compile(
     r"|\bexperienced\s+(?:clinicians?|practitioners?|professionals?|nurses?|staff|managers?)\b",
     re.I,
 )
-_NO_EXPERIENCE = re.compile(
+_NO_EXPERIENCE = compile_boundary_first(
     r"\bno\s+(?:prior\s+|previous\s+|work\s+)?experience\s+(?:is\s+)?(?:required|needed|necessary)\b|\bwithout\s+(?:any\s+)?(?:prior\s+)?experience\b"
     r"|\bexperience\s+(?:is\s+)?(?:desirable|preferred|welcome|an\s+advantage)\b|\bexperience\s+is\s+not\s+(?:required|essential|necessary)\b"
     r"|\bno\s+formal\s+entry\s+requirements\b",
@@ -40,13 +42,13 @@ _NO_EXPERIENCE = re.compile(
 )
 # Sentences offering a second route in ("Applicants without a degree but with
 # experience may be considered") do not make experience a requirement.
-_ALTERNATIVE_ROUTE = re.compile(
+_ALTERNATIVE_ROUTE = compile_boundary_first(
     r"\b(?:may|might|will|can|could)\s+(?:also\s+)?be\s+considered\b|\bwithout\s+a\s+degree\b|\bin\s+exceptional\s+cases\b|\bdesirable\b|\balternatively\b",
     re.I,
 )
 _SENTENCE = re.compile(r"[^.;\n]+[.;]?")
 
-_REGISTRATION = re.compile(
+_REGISTRATION = compile_boundary_first(
     r"\b(?:current|active|live|valid|professional|statutory|full|effective)\s+(?:uk\s+)?(?:professional\s+)?registration\b"
     r"|\bregistration\s+(?:with|on)\s+(?:the\s+)?(?:a\s+|an\s+)?(?:uk\s+|relevant\s+|appropriate\s+|professional\s+|statutory\s+)*"
     r"(?:nmc|hcpc|gmc|gdc|gphc|goc|nursing|health|general|social|professional|regulat|register|body)"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from crawler.scan.boundaries import compile_boundary_first
+
 _CURRENCY_SYMBOL = {"£": "GBP", "$": "USD", "us$": "USD", "€": "EUR", "gbp": "GBP", "usd": "USD", "eur": "EUR"}
 _AMOUNT = r"(?P<n{0}>\d{{1,3}}(?:,\d{{3}})+(?:\.\d{{1,2}})?|\d+(?:\.\d{{1,2}})?)(?P<k{0}>\s?k\b)?"
 _MONEY = re.compile(
@@ -14,10 +16,10 @@ _MONEY = re.compile(
 # Who an amount is for, read from the words around it on its line (or the
 # heading line above it). International wins over "EU" alone because post-2021
 # UK pages write "EU/international"; "UK/EU" and "Home/EU" still read as home.
-_INTERNATIONAL = re.compile(r"\binternational\b|\boverseas\b|\bnon[\s-]?(?:uk|eu|home)\b|\bworldwide\b|\bout\s+of\s+(?:state|country)\b", re.I)
-_HOME = re.compile(r"\bhome\b|\buk\b|\bdomestic\b|\bengland\b|\bscotland\b|\bwales\b|\bnorthern\s+ireland\b", re.I)
-_PER_MODULE = re.compile(r"\bper\s+(?:\d+[\s-]?credit\s+)?module\b|\beach\s+module\b|\ba\s+module\b|\bper\s+\d+\s+credits\b|\bmodule\s+fee\b", re.I)
-_PER_CREDIT = re.compile(r"\bper\s+credit\b|\bper\s+(?:10|one)\s+credits?\b|\ba\s+credit\b", re.I)
+_INTERNATIONAL = compile_boundary_first(r"\binternational\b|\boverseas\b|\bnon[\s-]?(?:uk|eu|home)\b|\bworldwide\b|\bout\s+of\s+(?:state|country)\b", re.I)
+_HOME = compile_boundary_first(r"\bhome\b|\buk\b|\bdomestic\b|\bengland\b|\bscotland\b|\bwales\b|\bnorthern\s+ireland\b", re.I)
+_PER_MODULE = compile_boundary_first(r"\bper\s+(?:\d+[\s-]?credit\s+)?module\b|\beach\s+module\b|\ba\s+module\b|\bper\s+\d+\s+credits\b|\bmodule\s+fee\b", re.I)
+_PER_CREDIT = compile_boundary_first(r"\bper\s+credit\b|\bper\s+(?:10|one)\s+credits?\b|\ba\s+credit\b", re.I)
 # Amounts that are not the price of the course: bursaries, salaries, grants, deposits.
 _NOT_A_FEE = re.compile(
     r"\b(?:bursar(?:y|ies)|scholarships?|stipend|salary|salaries|grant|award\s+of|worth|funding\s+of|"
@@ -28,7 +30,7 @@ _NOT_A_FEE = re.compile(
 _LEARNER_PAYS = (r"\s+(?:by\s+(?:you|yourself|the\s+(?:student|learner|applicant|participant|delegate)|students|learners|card)\b"
                  r"|annually|termly|monthly|yearly|upfront|up\s+front|in\s+(?:instalments|advance|two|three|full\s+(?:before|at|on|when))"
                  r"|at\b|on\b|when\b|before\b|upon\b|each\b|per\b|every\b|via\b|online\b|directly\b)")
-_FREE = re.compile(
+_FREE = compile_boundary_first(
     r"\bfree\s+of\s+charge\b|\bno\s+(?:course\s+|tuition\s+)?(?:fee|fees|charge|cost)\b|\b(?:is|are|it's|course\s+is)\s+(?:completely\s+|entirely\s+)?free\b"
     r"|\bfree\s+(?:to\s+(?:access|join|register|enrol|take|attend|all|nhs)|online\s+course|course|module|for\s+(?:all|nhs|members|staff))\b"
     r"|\bat\s+no\s+cost\b|\b(?:tuition\s+)?fees?\s+(?:are|is|will\s+be)\s+(?:fully\s+)?(?:funded|paid|covered|waived)\b(?!" + _LEARNER_PAYS + ")"
@@ -46,8 +48,8 @@ _FREE = re.compile(
     re.I | re.M,
 )
 # "tax-free stipend", "feel free", "free parking" must not make a course free.
-_NOT_FREE = re.compile(r"\b(?:tax|fee|duty|interest|risk|hands|toll|sugar|smoke)[\s-]free\b|\bfeel\s+free\b", re.I)
-_STIPEND = re.compile(
+_NOT_FREE = compile_boundary_first(r"\b(?:tax|fee|duty|interest|risk|hands|toll|sugar|smoke)[\s-]free\b|\bfeel\s+free\b", re.I)
+_STIPEND = compile_boundary_first(
     r"\bstipends?\b|\bsalary\s+(?:is\s+|will\s+be\s+)?(?:covered|paid|funded|protected|continues)\b"
     r"|\b(?:cover|covers|covering|pay|pays|fund|funds|funding\s+for|reimburse[sd]?)\s+(?:your\s+|the\s+(?:fellow's\s+|student's\s+|trainee's\s+)?|their\s+)?(?:full\s+|basic\s+)?salary\b"
     r"|\b(?:reimburs\w*|backfill\w*)\s+(?:your\s+|the\s+)?employer\s+for\s+(?:your\s+|the\s+)?(?:\w+\s+)?salary\b"
@@ -138,7 +140,7 @@ def parse_fee_amounts(text: str | None) -> list[dict]:
 
 
 # "What the fellowship funds", "What the award covers": a list of what a funder pays for.
-_FUNDED_ITEMS_LABEL = re.compile(
+_FUNDED_ITEMS_LABEL = compile_boundary_first(
     r"\bwhat\s+(?:the|this|your|our)\s+(?:award|fellowship|scholarship|studentship|funding|scheme|bursary|grant)\s+(?:covers|funds|pays(?:\s+for)?|includes)\b"
     r"|\b(?:award|fellowship|scholarship|studentship|funding)\s+(?:covers|includes)\b",
     re.I,

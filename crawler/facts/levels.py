@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
+from crawler.scan.boundaries import compile_boundary_first
 from crawler.scan.literals import anchor_starts, finditer_at
 
 # FHEQ covers levels 4-8; "level 3" on a page is an entry qualification (A level).
-_STATED_FHEQ = re.compile(r"\b(?:FHEQ|HE|academic|credit)\s*(?:level\s*)?(?P<n>[4-8])\b|\blevel\s*(?P<m>[4-8])\s*\(?FHEQ\b", re.I)
+_STATED_FHEQ = compile_boundary_first(r"\b(?:FHEQ|HE|academic|credit)\s*(?:level\s*)?(?P<n>[4-8])\b|\blevel\s*(?P<m>[4-8])\s*\(?FHEQ\b", re.I)
 # _STATED_FHEQ for lowercased text: case-sensitive matching is about twice as fast over a page.
 _STATED_FHEQ_LOWER = re.compile(r"\b(?:fheq|he|academic|credit)\s*(?:level\s*)?(?P<n>[4-8])\b|\blevel\s*(?P<m>[4-8])\s*\(?fheq\b")
 # Each _STATED_FHEQ_LOWER match starts where one of these does (its alternatives, each
@@ -26,7 +27,7 @@ SHE_TO_SCQF = 6  # SHE level 1 is SCQF 7
 # A taught postgraduate course is FHEQ 7 (QAA 2014: PgCert, PgDip and master's are all
 # level 7): the site files the course under postgraduate study, or the page says so.
 _POSTGRADUATE_URL = re.compile(r"/(?:postgraduate|postgraduate-taught|pg|pgt|masters|graduate)(?:[-_/]|$)", re.I)
-_POSTGRADUATE_TEXT = re.compile(
+_POSTGRADUATE_TEXT = compile_boundary_first(
     r"\b(?:type\s+of\s+study:?\s+)?post-?graduate\s+(?:taught\s+)?(?:module|course|unit|level|study|programme|program|certificate|diploma)s?\b"
     r"|\bgraduate\s+(?:school|course|level|study|studies|program|programme)s?\b|\bcertificate\s+of\s+graduate\s+study\b"
     r"|\bmaster(?:s|['’]s)?['’]?\s*(?:-\s*)?level\b|\bm-level\b",
@@ -42,7 +43,7 @@ _LEVEL_WORDS = (
     (re.compile(r"\bmasters?'?\s*(?:level)?\b|\bpostgraduate\s+taught\b", re.I), 7),
 )
 
-_CREDITS = re.compile(
+_CREDITS = compile_boundary_first(
     r"\b(?P<n>\d{2,3})\s*(?:-\s*)?(?:(?:uk|masters?|level\s*[4-8]|m-?level|postgraduate)\s+)?(?P<unit>credits?|cats(?:\s+(?:points|credits))?|credit\s+points|ects(?:\s+credits)?)\b"
     r"|\b(?P<unit2>credits?|cats(?:\s+points)?|credit\s+value)\s*[:\-]?\s*(?P<n2>\d{2,3})\b",
     re.I,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from crawler.scan.boundaries import compile_boundary_first
+
 MODE_ORDER = ("full-time", "part-time", "campus", "distance", "online", "blended", "work-based")
 
 # Words used in a labelled field ("Study mode: Part-time, online"); any mention counts.
@@ -43,11 +45,12 @@ _TEXT_MODES = (
                    r"|\b(?:runs?|running)\s+alongside\s+(?:(?:your|their|the)\s+)?(?:role|post|clinical\s+training|clinical\s+practice)\b|\bin\s+parallel\s+with\s+(?:your|their)\s+clinical\s+training\b|\bwhile\s+continuing\s+in\s+(?:clinical\s+)?practice\b"
                    r"|\b(?:clinical|practice)\s+placements?\b|\byour\s+placement\s+will\b|\buse\s+in\s+the\s+workplace\b"),
 )
-_LABEL_PATTERNS = tuple((mode, re.compile(p, re.I if mode not in ("full-time", "part-time") else 0)) for mode, p in _LABEL_MODES)
-_TEXT_PATTERNS = tuple((mode, re.compile(p, re.I)) for mode, p in _TEXT_MODES)
+_LABEL_PATTERNS = tuple((mode, compile_boundary_first(p, re.I if mode not in ("full-time", "part-time") else 0))
+                        for mode, p in _LABEL_MODES)
+_TEXT_PATTERNS = tuple((mode, compile_boundary_first(p, re.I)) for mode, p in _TEXT_MODES)
 # The same patterns for lowercased text: case-sensitive matching is about twice as fast
 # as re.I over a whole page, and the patterns name no capitals.
-_TEXT_PATTERNS_LOWER = tuple((mode, re.compile(p)) for mode, p in _TEXT_MODES)
+_TEXT_PATTERNS_LOWER = tuple((mode, compile_boundary_first(p)) for mode, p in _TEXT_MODES)
 # "FT"/"PT" abbreviations are capitals; spelled forms are any case.
 _FT_PT_I = (("full-time", re.compile(r"\bfull[\s-]?time\b", re.I)), ("part-time", re.compile(r"\bpart[\s-]?time\b", re.I)))
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from crawler.scan.boundaries import compile_boundary_first
 from crawler.scan.patterns import PatternGroup, ScannedText
 
 # Course facts stated the way course pages state them, in labels or sentences. Each
@@ -168,13 +169,13 @@ FEES_TITLE = re.compile(
     re.I,
 )
 # A title naming a one-off session about a course, not the course: "X – Information Call", "Webinar: ...".
-SESSION_TITLE = re.compile(r"\binformation\s+(?:call|session|evening|event|webinar)\b|\bwebinar\b|\bopen\s+(?:day|evening)\b", re.I)
+SESSION_TITLE = compile_boundary_first(r"\binformation\s+(?:call|session|evening|event|webinar)\b|\bwebinar\b|\bopen\s+(?:day|evening)\b", re.I)
 SEARCH_TITLE = re.compile(r"^search\b|\bsearch\s+results\b|^results\s+for\b", re.I)
 # A title that is a plural of offers ("Programmes", "IHI Open School online courses", "Short courses").
 # Not "fellowships": one scheme is named in the plural ("Academic Clinical Fellowships").
 LISTING_TITLE = re.compile(r"^(?:[\w'’-]+\s+){0,4}(?:courses|programmes|programs|modules|opportunities|course\s+finder)$", re.I)
 GUIDANCE_TITLE = re.compile(r"^(?:guidance|advice)\s+(?:on|for|to|about)\b|^(?:a\s+)?guide\s+(?:to|for)\b", re.I)
-FAQ_TITLE = re.compile(r"\bfaqs?\b|\bfrequently\s+asked\s+questions\b|\bquestions\s+and\s+answers\b|\bq\s*&\s*a\b", re.I)
+FAQ_TITLE = compile_boundary_first(r"\bfaqs?\b|\bfrequently\s+asked\s+questions\b|\bquestions\s+and\s+answers\b|\bq\s*&\s*a\b", re.I)
 
 
 # Narration: stories are told in the past tense about third parties; course pages address the learner.

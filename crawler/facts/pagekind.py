@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from crawler.facts import pagecues
+from crawler.scan.boundaries import compile_boundary_first
 from crawler.scan.patterns import PatternGroup
 
 PAGE_KINDS = ("course", "listing", "news", "profile", "research", "event", "search", "faq", "job", "other")
@@ -66,7 +67,7 @@ _TEXT_CUE_GROUP = PatternGroup(_TEXT_CUES)
 # The event cue's "10:00 - 12:00" needs a clock time, which no guard word names.
 _CLOCK_TIME = re.compile(r"\d[:.]\d\d")
 # Run on the lowercased head, as the other cues are: re.I costs twice as much over a page.
-_APPLY = re.compile(r"\bapply\s+now\b|\bhow\s+to\s+apply\b|\bapply\s+(?:online|for\s+this)\b|\bbook\s+(?:now|onto|on\s+this)\b|\benrol\s+now\b|\bregister\s+(?:now|for\s+this\s+(?:course|module))\b|\bstart\s+(?:the\s+)?course\b")
+_APPLY = compile_boundary_first(r"\bapply\s+now\b|\bhow\s+to\s+apply\b|\bapply\s+(?:online|for\s+this)\b|\bbook\s+(?:now|onto|on\s+this)\b|\benrol\s+now\b|\bregister\s+(?:now|for\s+this\s+(?:course|module))\b|\bstart\s+(?:the\s+)?course\b")
 _ACADEMIC_TITLE = re.compile(r"^(?:dr\.?|prof(?:essor)?\.?|mr|mrs|ms|miss)\s+[A-Z]", re.I)
 _JOB_TITLE = re.compile(r"\b(?:senior\s+)?(?:lecturer|reader|professor\s+of|research\s+fellow|associate\s+professor|head\s+of\s+(?:school|department)|course\s+(?:director|leader)|programme\s+(?:director|lead))\b", re.I)
 

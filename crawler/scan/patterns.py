@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Iterator, Mapping
 
+from crawler.scan.boundaries import compile_boundary_first
 from crawler.scan.firsts import ANY_DIGIT, first_literals
 from crawler.scan.literals import LiteralIndex, candidate_starts, finditer_at, search_at
 
@@ -19,6 +20,9 @@ class PatternGroup:
     def __init__(self, patterns: Mapping[Hashable, re.Pattern]):
         self.patterns = dict(patterns)
         self.firsts = {key: first_literals(pattern) for key, pattern in self.patterns.items()}
+        # The same regexes, each boundary tested once per place tried (crawler/scan/boundaries).
+        self.matchers = {key: compile_boundary_first(pattern.pattern, pattern.flags) if isinstance(pattern.pattern, str)
+                         else pattern for key, pattern in self.patterns.items()}
         self._index = LiteralIndex(literal for firsts in self.firsts.values() if firsts
                                    for literal in firsts if literal != ANY_DIGIT)
 
@@ -47,15 +51,15 @@ class ScannedText:
         return starts
 
     def search(self, key) -> re.Match | None:
-        pattern, starts = self.group.patterns[key], self._starts(key)
+        pattern, starts = self.group.matchers[key], self._starts(key)
         return pattern.search(self.text) if starts is None else search_at(pattern, self.text, starts)
 
     def finditer(self, key) -> Iterator[re.Match]:
-        pattern, starts = self.group.patterns[key], self._starts(key)
+        pattern, starts = self.group.matchers[key], self._starts(key)
         return pattern.finditer(self.text) if starts is None else finditer_at(pattern, self.text, starts)
 
     def findall(self, key) -> list:
-        pattern, starts = self.group.patterns[key], self._starts(key)
+        pattern, starts = self.group.matchers[key], self._starts(key)
         if starts is None:
             return pattern.findall(self.text)
         if pattern.groups == 0:
