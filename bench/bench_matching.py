@@ -22,7 +22,7 @@ from rapidfuzz import process  # noqa: E402
 
 from crawler import matching  # noqa: E402
 from crawler.matching import REVIEW_SCORE, TITLE_SCORER, Matcher, ProviderResolver  # noqa: E402
-from crawler.normalise import normalise_title  # noqa: E402
+from crawler.normalise import normalise_title, normalise_titles  # noqa: E402
 from crawler.registry import load_registry  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "matching"
@@ -98,8 +98,7 @@ def bench_scale(n_catalogue: int, n_candidates: int, n_providers: int, sample: i
     decisions = Counter(r["decision"] if r else "new" for r in results)
     normalise_title.cache_clear()
     start, cpu_start = time.perf_counter(), time.process_time()
-    for row in catalogue + candidates:
-        normalise_title(row["title"])
+    normalise_titles(row["title"] for row in catalogue + candidates)  # as Matcher does: one batch
     normalising, normalising_cpu = time.perf_counter() - start, time.process_time() - cpu_start
 
     # Scoring alone, on the normalised keys: one cdist per provider block against

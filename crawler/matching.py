@@ -10,6 +10,7 @@ import numpy as np
 import yaml
 from rapidfuzz import fuzz, process
 
+from crawler.gcpause import cyclic_gc_paused
 from crawler.normalise import (
     STOPWORDS,
     awards_relation,
@@ -18,6 +19,7 @@ from crawler.normalise import (
     names_institutions,
     normalise_provider,
     normalise_title,
+    normalise_titles,
     provider_parts,
     unbracket_partners,
 )
@@ -147,7 +149,7 @@ class Matcher:
             resolver = ProviderResolver.from_registry(resolver)
         self.resolver = resolver
         self.rows = [dict(row) for row in catalogue_rows]
-        parsed = [normalise_title(row.get("title") or "") for row in self.rows]
+        parsed = normalise_titles(row.get("title") or "" for row in self.rows)
         # Scored without the level, which is compared on its own (levels_relation).
         self._titles = [p.subject for p in parsed]
         self._levels = [p.level for p in parsed]
@@ -194,6 +196,7 @@ class Matcher:
     def _scored(self, row: dict) -> list[tuple[int, float, str, str]]:
         return self._score_all([row])[0]
 
+    @cyclic_gc_paused()
     def _score_all(self, rows: list[dict]) -> list[list[tuple[int, float, str, str]]]:
         """For each row, (catalogue index, score, decision, reason) above REVIEW_SCORE, best first."""
         queries = []

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
+
+from crawler.gcpause import cyclic_gc_paused
 
 # Award spellings, most specific first, mapped to the canonical spellings of
 # docs/architecture.md (plus MPA, "masters", "diploma" and "certificate", which
@@ -259,6 +261,12 @@ def normalise_title(title: str) -> Title:
     suffix = f" level {level}" if level else ""
     return Title(" ".join(words) + suffix, frozenset(awards), (subject + suffix).strip(), level, subject,
                  pathway_subject)
+
+
+def normalise_titles(titles: Iterable[str]) -> list[Title]:
+    """normalise_title of each title, for a batch: a catalogue, or the candidates of a run."""
+    with cyclic_gc_paused():
+        return [normalise_title(title) for title in titles]
 
 
 def _without_stopwords(words: list[str]) -> str:
