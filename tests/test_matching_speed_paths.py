@@ -16,6 +16,7 @@ import pytest
 from rapidfuzz import process
 
 from crawler.matching import REVIEW_SCORE, SORTED_TITLE_SCORER, TITLE_SCORER, sorted_words
+from crawler import normalise
 from crawler.normalise import normalise_title, normalise_titles
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,3 +62,29 @@ def test_batch_normalising_is_normalise_title(titles):
     batch = normalise_titles(titles)
     normalise_title.cache_clear()
     assert batch == [normalise_title(t) for t in titles]
+
+
+def _texts(titles: list[str]) -> list[str]:
+    """The titles as written, case-folded (as normalise_title has them), and a few awkward ones."""
+    awkward = ["m sc  nursing", " msc", "msc ", "ma_ma", "m.sc. (hons) ba", "post grad cert in x", "ph d",
+               "masters' degree", "d phil and dphil", "bsc hons", "pg cert / pg dip / msc", "ſhort courſe",
+               "Ma", "MSC Leadership", "café msc", "msc\tleadership", "p g dip", "degree apprenticeship"]
+    return titles + [t.casefold() for t in titles] + awkward
+
+
+def test_awards_found_word_by_word_are_the_pattern_s(titles):
+    def label(match):
+        return f"<{match.lastgroup}:{match.group(0)}>"
+
+    texts = _texts(titles)
+    assert [normalise.replace_awards(t, label) for t in texts] == [normalise.AWARD_PATTERN.sub(label, t) for t in texts]
+
+
+def test_only_words_is_the_not_word_pattern(titles):
+    texts = _texts(titles) + ["a_b", "a  b", "  ", "", "x\u00a0y", "a-b", "\u0661\u0662 x"]
+    assert [normalise._only_words(t) for t in texts] == [normalise._NOT_WORD.sub(" ", t).strip() for t in texts]
+
+
+def test_every_award_spelling_has_a_first_letter():
+    # Without them the word-by-word search is off and every title takes the slow pattern.
+    assert normalise._AWARDS_BY_FIRST_LETTER is not None
