@@ -10,6 +10,7 @@ import numpy as np
 import yaml
 from rapidfuzz import fuzz, process
 
+from crawler.gcpause import cyclic_gc_paused
 from crawler.normalise import (
     STOPWORDS,
     awards_relation,
@@ -18,6 +19,7 @@ from crawler.normalise import (
     names_institutions,
     normalise_provider,
     normalise_title,
+    normalise_titles,
     provider_parts,
     unbracket_partners,
 )
@@ -37,6 +39,12 @@ REVIEW_SCORE = 80.0
 # "Clinical Leadership" = 69). token_set_ratio would give 100 to any subset and WRatio
 # falls back to partial matching, so both would auto-link a course to a longer one.
 TITLE_SCORER = fuzz.token_sort_ratio
+# token_sort_ratio is fuzz.ratio of the two titles with their words sorted. The matcher
+# sorts each title's words once (sorted_words) and scores with ratio: the same number,
+# without re-sorting both titles for every pair, and cdist then runs rapidfuzz's SIMD
+# ratio over many catalogue titles at once (tests/test_matching_speed_paths.py checks
+# the two agree).
+SORTED_TITLE_SCORER = fuzz.ratio
 # A character scorer cannot tell a typo from another word: "AHPs"/"ANPs" or "MBA"/"MPA"
 # score 92-97 on a whole title. So the words one title has and the other lacks are
 # compared on their own; a misspelling ("Managment", "lifecycle") keeps >= 85 there,
@@ -45,6 +53,7 @@ WORDS_DIFFER_BELOW = 85.0
 # Queries per cdist call, so one huge provider block cannot build a huge matrix.
 QUERY_CHUNK = 2_000
 DECISION_RANK = {"duplicate": 2, "review": 1, "new": 0}
+_NO_INDICES: frozenset[int] = frozenset()
 _TRACKING_PARAMS = ("utm_", "gclid", "fbclid")
 
 
@@ -118,6 +127,11 @@ def normalise_url(url: str | None) -> str:
     return urlunsplit(("", host, parts.path.rstrip("/"), query, ""))
 
 
+def sorted_words(text: str) -> str:
+    """The words of a title in sorted order, as token_sort_ratio compares them."""
+    return " ".join(sorted(text.split()))
+
+
 def words_differ(left: str, right: str) -> bool:
     """True if the titles differ by a real word rather than a misspelling or a stopword."""
     left_words, right_words = left.split(), right.split()
@@ -142,12 +156,13 @@ def _decide(score: float, relation: str, differ: bool, level_relation: str = "un
 class Matcher:
     """Find the catalogue entry a candidate course is, might be, or is not."""
 
+    @cyclic_gc_paused()
     def __init__(self, catalogue_rows: list[dict], resolver, never_link=()):
         if not isinstance(resolver, ProviderResolver):
             resolver = ProviderResolver.from_registry(resolver)
         self.resolver = resolver
         self.rows = [dict(row) for row in catalogue_rows]
-        parsed = [normalise_title(row.get("title") or "") for row in self.rows]
+        parsed = normalise_titles(row.get("title") or "" for row in self.rows)
         # Scored without the level, which is compared on its own (levels_relation).
         self._titles = [p.subject for p in parsed]
         self._levels = [p.level for p in parsed]
@@ -194,24 +209,33 @@ class Matcher:
     def _scored(self, row: dict) -> list[tuple[int, float, str, str]]:
         return self._score_all([row])[0]
 
+    @cyclic_gc_paused()
     def _score_all(self, rows: list[dict]) -> list[list[tuple[int, float, str, str]]]:
         """For each row, (catalogue index, score, decision, reason) above REVIEW_SCORE, best first."""
-        queries = []
-        for row in rows:
-            parsed = normalise_title(row.get("title") or "")
-            provider = row.get("provider") or ""
-            url = normalise_url(row.get("url"))
-            forbidden_as = {url} if url else set()
-            if self.never_link:
-                forbidden_as.add(self.key_for(row.get("title") or "", provider))
-            queries.append((parsed.subject, parsed.awards | canonical_awards(row.get("awards")),
-                            self.resolver.keys(provider), url, forbidden_as, parsed.level, parsed.pathway))
-        # Per row, catalogue index -> (best score, the reading of the title that scored it).
-        scores: list[dict[int, tuple[float, str]]] = [{} for _ in rows]
-        same_url: list[set[int]] = [set(self._by_url.get(q[3], ())) if q[3] else set() for q in queries]
+        queries = [self._query(row) for row in rows]
+        same_url = [set(self._by_url.get(q[3], ())) if q[3] else _NO_INDICES for q in queries]
+        scores = self._title_scores(queries, same_url)
+        return [self._ranked(query, found, urls) for query, found, urls in zip(queries, scores, same_url)]
+
+    def _query(self, row: dict) -> tuple:
+        """(title text, awards, provider keys, url, names it may be forbidden as, level, pathway)."""
+        title, provider = row.get("title") or "", row.get("provider") or ""
+        parsed = normalise_title(title)
+        url = normalise_url(row["url"]) if row.get("url") else ""
+        forbidden_as = {url} if url else set()
+        if self.never_link:
+            forbidden_as.add(self.key_for(title, provider))
+        stated_awards = row.get("awards")
+        awards = parsed.awards | canonical_awards(stated_awards) if stated_awards else parsed.awards
+        return (parsed.subject, awards, self.resolver.keys(provider), url, forbidden_as, parsed.level, parsed.pathway)
+
+    def _title_scores(self, queries: list[tuple], same_url: list[set[int]]) -> list[dict[int, tuple[float, str]]]:
+        """Per query, catalogue index -> (best score, the reading of the title that scored it)."""
+        scores: list[dict[int, tuple[float, str]]] = [{} for _ in queries]
         by_block: dict[frozenset, list[tuple[int, str]]] = defaultdict(list)
         for n, (text, _, keys, _, _, _, pathway) in enumerate(queries):
-            scores[n].update(dict.fromkeys(same_url[n], (100.0, text)))
+            if same_url[n]:
+                scores[n].update(dict.fromkeys(same_url[n], (100.0, text)))
             if text and keys:
                 by_block[keys].append((n, text))
                 # A page about one pathway of a programme is also that pathway as a course:
@@ -222,44 +246,55 @@ class Matcher:
                 if pathway:
                     by_block[keys].append((n, pathway))
         for keys, readings in by_block.items():
-            indices, titles = self._block(keys)
-            if not indices:
-                continue
-            for start in range(0, len(readings), QUERY_CHUNK):
-                chunk = readings[start:start + QUERY_CHUNK]
-                # processor=None: titles are already normalised, and rapidfuzz 3 would not
-                # lower-case or strip them anyway.
-                matrix = process.cdist([text for _, text in chunk], titles, scorer=TITLE_SCORER,
-                                       processor=None, score_cutoff=REVIEW_SCORE, dtype=np.float32, workers=-1)
-                for row_number, column in zip(*np.nonzero(matrix)):
-                    (n, text), index = chunk[row_number], indices[column]
-                    score = float(matrix[row_number, column])
-                    if score > scores[n].get(index, (0.0, ""))[0]:
-                        scores[n][index] = (score, text)
-        results = []
-        for (text, awards, _, _, forbidden_as, level, _), found, urls in zip(queries, scores, same_url):
-            ranked = []
-            for index, (score, reading) in found.items():
+            indices, sorted_titles = self._block(keys)
+            for start in range(0, len(readings) if indices else 0, QUERY_CHUNK):
+                self._score_chunk(readings[start:start + QUERY_CHUNK], indices, sorted_titles, scores)
+        return scores
+
+    @staticmethod
+    def _score_chunk(chunk: list[tuple[int, str]], indices: list[int], sorted_titles: list[str],
+                     scores: list[dict[int, tuple[float, str]]]) -> None:
+        """Score one chunk of readings against a block, keeping each pair's best reading."""
+        # processor=None: titles are already normalised, and rapidfuzz 3 would not
+        # lower-case or strip them anyway.
+        matrix = process.cdist([sorted_words(text) for _, text in chunk], sorted_titles, scorer=SORTED_TITLE_SCORER,
+                               processor=None, score_cutoff=REVIEW_SCORE, dtype=np.float32, workers=-1)
+        hit_rows, hit_columns = np.nonzero(matrix)
+        # Plain lists: indexing numpy arrays one element at a time costs more than the scoring.
+        hits = zip(hit_rows.tolist(), hit_columns.tolist(), matrix[hit_rows, hit_columns].tolist())
+        for row_number, column, score in hits:
+            (n, text), index = chunk[row_number], indices[column]
+            if score > scores[n].get(index, (0.0, ""))[0]:
+                scores[n][index] = (score, text)
+
+    def _ranked(self, query: tuple, found: dict[int, tuple[float, str]], urls: set[int]) -> list[tuple]:
+        """The scored entries of one query with their decisions, best first."""
+        if not found:  # most candidates of a crawl: nothing in the catalogue comes close
+            return []
+        text, awards, _, _, forbidden_as, level, _ = query
+        ranked = []
+        for index, (score, reading) in found.items():
+            if self.never_link:
                 catalogue_id = str(self.rows[index].get("id", ""))
                 if any((name, catalogue_id) in self.never_link for name in forbidden_as):
                     continue
-                if index in urls:  # the same page is the same course, whatever its title says now
-                    ranked.append((index, 100.0, "duplicate", "same URL"))
-                    continue
-                relation = awards_relation(awards, self._awards[index])
-                level_relation = levels_relation(level, self._levels[index])
-                differ = words_differ(reading, self._titles[index])
-                reason = (f"awards {relation}" + ("; levels conflict" if level_relation == "conflict" else "")
-                          + ("; words differ" if differ else "") + ("; pathway as the course" if reading != text else ""))
-                ranked.append((index, score, _decide(score, relation, differ, level_relation), reason))
-            ranked.sort(key=lambda r: (DECISION_RANK[r[2]], r[1]), reverse=True)
-            results.append(ranked)
-        return results
+            if index in urls:  # the same page is the same course, whatever its title says now
+                ranked.append((index, 100.0, "duplicate", "same URL"))
+                continue
+            relation = awards_relation(awards, self._awards[index])
+            level_relation = levels_relation(level, self._levels[index])
+            differ = words_differ(reading, self._titles[index])
+            reason = (f"awards {relation}" + ("; levels conflict" if level_relation == "conflict" else "")
+                      + ("; words differ" if differ else "") + ("; pathway as the course" if reading != text else ""))
+            ranked.append((index, score, _decide(score, relation, differ, level_relation), reason))
+        ranked.sort(key=lambda r: (DECISION_RANK[r[2]], r[1]), reverse=True)
+        return ranked
 
     def _block(self, keys: frozenset) -> tuple[list[int], list[str]]:
+        """The catalogue entries of these provider keys: their indices and word-sorted titles."""
         if keys not in self._blocks:
             indices = sorted({i for key in keys for i in self._by_key.get(key, ())})
-            self._blocks[keys] = (indices, [self._titles[i] for i in indices])
+            self._blocks[keys] = (indices, [sorted_words(self._titles[i]) for i in indices])
         return self._blocks[keys]
 
     def _result(self, index: int, score: float, decision: str, reason: str | None = None) -> dict:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+import re._constants as _sre
+import re._parser as _sre_parser
 import unicodedata
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Iterable, Iterator, NamedTuple
+
+from crawler.gcpause import cyclic_gc_paused
 
 # Award spellings, most specific first, mapped to the canonical spellings of
 # docs/architecture.md (plus MPA, "masters", "diploma" and "certificate", which
@@ -38,17 +42,109 @@ _AWARD_SPELLINGS: tuple[tuple[str, str], ...] = (
     ("fellowship", r"fellowships?|fellows"),
 )
 _AWARD_GROUP = {f"a{i}": award for i, (award, _) in enumerate(_AWARD_SPELLINGS)}
-# The word-start test is shared by every spelling: written once before the alternation, it is
-# tried once per character instead of once per spelling (4 times faster, the same matches).
-AWARD_PATTERN = re.compile(
-    r"(?<!\w)(?:" + "|".join(rf"(?P<a{i}>{pattern})(?![\w'])" for i, (_, pattern) in enumerate(_AWARD_SPELLINGS)) + ")",
-    re.IGNORECASE,
-)
+
+
+def _award_alternation(spellings) -> re.Pattern:
+    """One pattern for these (index, spelling) pairs; group a{index} names the award found."""
+    # The word-start test is shared by every spelling: written once before the alternation, it is
+    # tried once per character instead of once per spelling (4 times faster, the same matches).
+    return re.compile(
+        r"(?<!\w)(?:" + "|".join(rf"(?P<a{i}>{pattern})(?![\w'])" for i, pattern in spellings) + ")",
+        re.IGNORECASE,
+    )
+
+
+AWARD_PATTERN = _award_alternation((i, pattern) for i, (_, pattern) in enumerate(_AWARD_SPELLINGS))
+
+
+def _first_characters(pattern: str) -> frozenset[str] | None:
+    """The characters a match of the pattern can begin with, as written; None if unsure."""
+    try:
+        chars, may_be_empty = _first_of(_sre_parser.parse(pattern))
+    except ValueError:
+        return None
+    return None if may_be_empty else frozenset(chars)
+
+
+def _first_of(items) -> tuple[set[str], bool]:
+    """(first characters, whether it can match nothing) of a parsed pattern; ValueError if unsure."""
+    found: set[str] = set()
+    for op, arg in items:
+        if op is _sre.LITERAL:
+            chars, may_be_empty = {chr(arg)}, False
+        elif op is _sre.SUBPATTERN:
+            chars, may_be_empty = _first_of(arg[3])
+        elif op is _sre.BRANCH:
+            branches = [_first_of(branch) for branch in arg[1]]
+            chars = set().union(*(c for c, _ in branches))
+            may_be_empty = any(empty for _, empty in branches)
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+            chars, may_be_empty = _first_of(arg[2])
+            may_be_empty = may_be_empty or arg[0] == 0
+        else:
+            raise ValueError(f"first characters of {op} not worked out")
+        found |= chars
+        if not may_be_empty:
+            return found, False
+    return found, True
+
+
+def _awards_by_first_letter() -> dict[str, re.Pattern] | None:
+    """Per letter, the alternation of the spellings that can begin with it, in their order.
+
+    At a given place only the spellings starting with the letter there can match, and they
+    are tried in the same order as in AWARD_PATTERN, so both find the same award. None (no
+    shortcut) if a spelling could begin with anything but an ASCII letter.
+    """
+    first = [_first_characters(pattern) for _, pattern in _AWARD_SPELLINGS]
+    if any(chars is None or not all(c.isascii() and c.isalpha() for c in chars) for chars in first):
+        return None
+    letters = {c.lower() for chars in first for c in chars}
+    patterns = {}
+    for letter in letters:
+        pattern = _award_alternation((i, spelling) for i, (_, spelling) in enumerate(_AWARD_SPELLINGS)
+                                     if letter in {c.lower() for c in first[i]})
+        patterns[letter] = patterns[letter.upper()] = pattern  # IGNORECASE: either case
+    return patterns
+
+
+_AWARDS_BY_FIRST_LETTER = _awards_by_first_letter()
+
+
+def _award_matches(text: str) -> Iterator[re.Match]:
+    """AWARD_PATTERN.finditer(text), trying the pattern only at words that can begin an award.
+
+    The regex engine tries the whole alternation at every character (40-odd per title);
+    in text made of ASCII words and single spaces the only places a match can start are the
+    words' first letters, and only spellings beginning with that letter can match there.
+    """
+    if _AWARDS_BY_FIRST_LETTER is None or not (text.isascii() and text.replace(" ", "").isalnum()):
+        yield from AWARD_PATTERN.finditer(text)
+        return
+    position = end = 0
+    for word in text.split(" "):
+        if position >= end and (pattern := _AWARDS_BY_FIRST_LETTER.get(word[:1])):
+            if match := pattern.match(text, position):
+                end = match.end()
+                yield match
+        position += len(word) + 1
+
+
+def replace_awards(text: str, replacement) -> str:
+    """AWARD_PATTERN.sub(replacement, text), for a function replacement, found by _award_matches."""
+    pieces, done = [], 0
+    for match in _award_matches(text):
+        pieces += (text[done:match.start()], replacement(match))
+        done = match.end()
+    return "".join(pieces) + text[done:] if pieces else text
+
+
 # These awards name the subject too ("Executive MBA"), so their token stays in the title.
 # "Apprenticeship" is a route, not a subject, but it stays for another reason: the
 # apprenticeship and the taught course of one subject are sold separately (other funding,
 # other entry), so "MSc X (Apprenticeship)" and "MSc X" must keep different keys.
 SUBJECT_AWARDS = {"MBA": "mba", "MPA": "mpa", "MPH": "mph", "apprenticeship": "apprenticeship"}
+_SUBJECT_AWARD_NAMES = tuple(SUBJECT_AWARDS.values())
 MASTERS_LEVEL = frozenset({"MSc", "MA", "MRes", "MPhil", "MPH", "MBA", "MPA", "masters"})
 POSTGRADUATE = MASTERS_LEVEL | {"PgCert", "PgDip"}
 
@@ -88,6 +184,7 @@ _TRAILING_CONNECTOR = re.compile(r"\s+(?:in|of|with)$")
 _TRAILING_NOUN = re.compile(r"\s+(?:programme|program|course)$")
 # The words those two patterns end with; the text has no line breaks, so "$" is its end.
 _CONNECTORS = ("in", "of", "with")
+_CONNECTORS_THEN_SPACE = tuple(f"{word} " for word in _CONNECTORS)
 _NOUNS = ("programme", "program", "course")
 
 
@@ -172,7 +269,8 @@ def _drop_delivery(text: str) -> str:
         kept = _delivery_remainder(m.group(1) or m.group(2) or "")
         return m.group(0) if kept is None else f" {kept} "
 
-    text = _BRACKETS.sub(bracket, text)
+    if "(" in text or "[" in text:  # most titles have no bracket: skip the pattern
+        text = _BRACKETS.sub(bracket, text)
     # Each pattern below is skipped when the text lacks a character or word every match has.
     trailing = _TRAILING_PART.search(text) if _PART_SEPARATOR.search(text) else None
     if trailing and (kept := _delivery_remainder(trailing.group(1))) is not None:
@@ -182,9 +280,28 @@ def _drop_delivery(text: str) -> str:
     return text
 
 
+# The apostrophe patterns are skipped where they cannot match: the curly ones are not ASCII.
+def _straight_apostrophes(text: str) -> str:
+    return _APOSTROPHE.sub("'", text) if "`" in text or not text.isascii() else text
+
+
+def _without_apostrophes(text: str) -> str:
+    return _APOSTROPHE.sub("", text) if "'" in text or "`" in text or not text.isascii() else text
+
+
+def _only_words(text: str) -> str:
+    """Each run of non-word characters as one space, and none at either end."""
+    words = text.split()
+    # Mostly the text is words between spaces already: no pattern needed. (\w is what
+    # str.isalnum accepts, plus "_", which the pattern counts as a separator.)
+    if "".join(words).isalnum():
+        return " ".join(words)
+    return _NOT_WORD.sub(" ", text).strip()
+
+
 def _words(text: str) -> str:
-    text = _APOSTROPHE.sub("", text.replace("&", " and ").replace("+", " and "))
-    text = _NOT_WORD.sub(" ", text).strip()
+    text = _without_apostrophes(text.replace("&", " and ").replace("+", " and "))
+    text = _only_words(text)
     has_digit = _DIGIT.search(text) is not None
     for needle, pattern, replacement in _SPELLINGS:
         if needle in text if needle else has_digit:
@@ -218,7 +335,7 @@ def _split_pathway(text: str) -> tuple[str, str]:
 @lru_cache(maxsize=200_000)
 def normalise_title(title: str) -> Title:
     """Split a course title into comparable words and the set of awards it names."""
-    text = _APOSTROPHE.sub("'", _fold(drop_course_codes(title or ""))).replace("*", " ")
+    text = _straight_apostrophes(_fold(drop_course_codes(title or ""))).replace("*", " ")
     # Patterns led by \b are tried at every character: skipped where the word they need is missing.
     levels = set(_LEVEL.findall(text)) if "level" in text else set()
     programme, pathway = _split_pathway(_drop_delivery(_LEVEL.sub(" ", text) if levels else text))
@@ -230,11 +347,13 @@ def normalise_title(title: str) -> Title:
         return f" {SUBJECT_AWARDS[award]} " if award in SUBJECT_AWARDS else " "
 
     def course_words(text: str) -> list[str]:
-        text = _words(AWARD_PATTERN.sub(take, text))
-        if any(name in text for name in SUBJECT_AWARDS.values()):
+        text = _words(replace_awards(text, take))
+        if any(map(text.__contains__, _SUBJECT_AWARD_NAMES)):
             text = _REPEATED_SUBJECT_AWARD.sub(r"\1", text)
         if found:
-            text = _LEADING_CONNECTOR.sub("", text)
+            # _words leaves single spaces, so the leading connector is one of these or none.
+            if text.startswith(_CONNECTORS_THEN_SPACE):
+                text = _LEADING_CONNECTOR.sub("", text)
             if text.endswith(_CONNECTORS):
                 text = _TRAILING_CONNECTOR.sub("", text)
         if text.endswith(_NOUNS):
@@ -245,13 +364,13 @@ def normalise_title(title: str) -> Title:
     pathway_words = course_words(pathway) if pathway else []
     awards = set(found)
     # "PG Cert/ Dip/MSc", "Cert/PG Dip/MSc": bare Cert and Dip share the postgraduate prefix.
-    if awards & POSTGRADUATE:
-        if awards & {"diploma"}:
+    if not awards.isdisjoint(POSTGRADUATE):
+        if "diploma" in awards:
             awards = (awards - {"diploma"}) | {"PgDip"}
-        if awards & {"certificate"}:
+        if "certificate" in awards:
             awards = (awards - {"certificate"}) | {"PgCert"}
     # A pathway of nothing ("MSc (Leadership pathway)") is the course itself.
-    pathway_subject = _without_stopwords(pathway_words) if words else ""
+    pathway_subject = _without_stopwords(pathway_words) if words and pathway_words else ""
     words += pathway_words
     subject = _without_stopwords(words)
     # Two levels in one title ("level 6 or 7") name no single one.
@@ -259,6 +378,12 @@ def normalise_title(title: str) -> Title:
     suffix = f" level {level}" if level else ""
     return Title(" ".join(words) + suffix, frozenset(awards), (subject + suffix).strip(), level, subject,
                  pathway_subject)
+
+
+def normalise_titles(titles: Iterable[str]) -> list[Title]:
+    """normalise_title of each title, for a batch: a catalogue, or the candidates of a run."""
+    with cyclic_gc_paused():
+        return [normalise_title(title) for title in titles]
 
 
 def _without_stopwords(words: list[str]) -> str:

@@ -1,0 +1,90 @@
+"""The matcher's fast paths give what the straightforward ones give, on many titles.
+
+The speed work on matching (bench/bench_matching.py) must not change a decision, so each
+shortcut is compared here with the plain computation it replaces: the titles of the
+bench's synthetic workload, the labelled pairs and the catalogue.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rapidfuzz import process
+
+from crawler.matching import REVIEW_SCORE, SORTED_TITLE_SCORER, TITLE_SCORER, sorted_words
+from crawler import normalise
+from crawler.normalise import normalise_title, normalise_titles
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "matching"
+
+
+def _bench_matching():
+    spec = importlib.util.spec_from_file_location("bench_matching", ROOT / "bench" / "bench_matching.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _fixture_titles() -> list[str]:
+    titles = []
+    for name in ("pairs.csv", "holdout.csv"):
+        with open(FIXTURES / name, encoding="utf-8", newline="") as f:
+            titles += [t for row in csv.DictReader(f) for t in (row["candidate_title"], row["catalogue_title"])]
+    with open(ROOT / "data" / "catalogue.csv", encoding="utf-8", newline="") as f:
+        titles += [row["title"] for row in csv.DictReader(f)]
+    return titles
+
+
+@pytest.fixture(scope="module")
+def titles() -> list[str]:
+    _, catalogue, candidates = _bench_matching().synthetic(2_000, 6_000, 20)
+    return [row["title"] for row in catalogue + candidates] + _fixture_titles()
+
+
+def test_ratio_of_sorted_words_is_token_sort_ratio(titles):
+    subjects = [normalise_title(t).subject for t in titles]
+    queries, choices = subjects[::3], subjects[1::4]
+    plain = process.cdist(queries, choices, scorer=TITLE_SCORER, processor=None, score_cutoff=REVIEW_SCORE,
+                          dtype=np.float32)
+    fast = process.cdist([sorted_words(q) for q in queries], [sorted_words(c) for c in choices],
+                         scorer=SORTED_TITLE_SCORER, processor=None, score_cutoff=REVIEW_SCORE, dtype=np.float32)
+    assert np.count_nonzero(plain) > 1_000  # the sample has pairs above the cut-off to compare
+    assert np.array_equal(plain, fast)
+
+
+def test_batch_normalising_is_normalise_title(titles):
+    normalise_title.cache_clear()
+    batch = normalise_titles(titles)
+    normalise_title.cache_clear()
+    assert batch == [normalise_title(t) for t in titles]
+
+
+def _texts(titles: list[str]) -> list[str]:
+    """The titles as written, case-folded (as normalise_title has them), and a few awkward ones."""
+    awkward = ["m sc  nursing", " msc", "msc ", "ma_ma", "m.sc. (hons) ba", "post grad cert in x", "ph d",
+               "masters' degree", "d phil and dphil", "bsc hons", "pg cert / pg dip / msc", "ſhort courſe",
+               "Ma", "MSC Leadership", "café msc", "msc\tleadership", "p g dip", "degree apprenticeship"]
+    return titles + [t.casefold() for t in titles] + awkward
+
+
+def test_awards_found_word_by_word_are_the_pattern_s(titles):
+    def label(match):
+        return f"<{match.lastgroup}:{match.group(0)}>"
+
+    texts = _texts(titles)
+    assert [normalise.replace_awards(t, label) for t in texts] == [normalise.AWARD_PATTERN.sub(label, t) for t in texts]
+
+
+def test_only_words_is_the_not_word_pattern(titles):
+    texts = _texts(titles) + ["a_b", "a  b", "  ", "", "x\u00a0y", "a-b", "\u0661\u0662 x"]
+    assert [normalise._only_words(t) for t in texts] == [normalise._NOT_WORD.sub(" ", t).strip() for t in texts]
+
+
+def test_every_award_spelling_has_a_first_letter():
+    # Without them the word-by-word search is off and every title takes the slow pattern.
+    assert normalise._AWARDS_BY_FIRST_LETTER is not None
