@@ -507,7 +507,11 @@ def _length_in_prose(text: str) -> str | None:
     ("This 12-week programme"), else a line that is only a length ("3 years"), else the
     first sentence with a length and a looser word ("takes", "full-time")."""
     loose = None
-    for sentence in _SENTENCES.findall(text):
+    names_a_length = durations.length_test(text)
+    for found in _SENTENCES.finditer(text):
+        if not names_a_length(*found.span()):
+            continue
+        sentence = found.group(0)
         if durations.parse_duration(sentence) == _NO_MONTHS:
             continue
         if durations.states_course_length(sentence):

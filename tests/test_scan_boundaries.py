@@ -49,3 +49,39 @@ def test_every_rewritten_pattern_matches_what_its_source_matches():
         original = re.compile(source, rewritten.flags)
         for text in texts:
             assert _spans(rewritten, text) == _spans(original, text), source[:60]
+
+
+def _named_spans(pattern, text):
+    return [(m.span(), m.lastgroup) for m in pattern.finditer(text)]
+
+
+def test_the_award_alternation_finds_what_the_plain_alternation_finds():
+    from crawler.facts import awards
+
+    texts = _page_texts() + ["Postgraduate Certificate, post-graduate certificate, post graduate certificate; "
+                             "Jane Marsh, PhD, Director; M.A. B.A.Sc. MA BA (Hons) MS in Nursing, M.S. degree; "
+                             "Graduate Certificate and post-Graduate Certificate; Master of Nursing; FdSc; EdD"]
+    written_as = dict(awards._SPELLINGS_I)
+    # The certificate spelling as first written, its boundary after the look-behinds.
+    written_as["certificate"] = r"(?<!post-)(?<!post\s)\bgraduate\s+certificate\b|\bcertificate\s+of\s+graduate\s+study\b"
+    plain_i = re.compile("|".join(f"(?P<i{n}>{written_as[a]})" for n, (a, _) in enumerate(awards._SPELLINGS_I)), re.I)
+    plain_cs = re.compile("|".join(f"(?P<c{n}>{p})" for n, (_, p) in enumerate(awards._SPELLINGS_CS)))
+    for text in texts:
+        assert _named_spans(awards._AWARD_I, text) == _named_spans(plain_i, text)
+        assert _named_spans(awards._AWARD_CS, text) == _named_spans(plain_cs, text)
+
+
+@pytest.mark.parametrize("text", [
+    "It runs for 18 months. Through the year; three terms (determined by the admin team).",
+    "Lasts 2 YEARS part-time. A 3-day course! minimum of 10 hours? 1.5 years",
+    "Te\u0130 ye\u0131 12 wee\u212a and 3 dayſ.",  # characters re.I folds unlike str.lower()
+])
+def test_the_length_test_agrees_with_the_unit_pattern_over_every_sentence(text):
+    from crawler.facts import durations
+    from crawler.extract import _SENTENCES
+
+    names_a_length = durations.length_test(text)
+    for found in _SENTENCES.finditer(text):
+        assert names_a_length(*found.span()) == bool(durations._UNIT_WORD.search(found.group(0))), found.group(0)
+        if not names_a_length(*found.span()):
+            assert durations.parse_duration(found.group(0)) == {"full-time": None, "part-time": None}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from crawler.scan.boundaries import named_alternation
+
 # Canonical spellings from docs/architecture.md, in the order results are listed.
 AWARD_ORDER = (
     "PhD", "professional doctorate", "MPhil", "MRes", "MSc", "MA", "MPH", "MBA", "master's",
@@ -50,7 +52,7 @@ _SPELLINGS_I = (
     ("foundation degree", r"\bfoundation\s+degree\b|\bfd\s?(?:sc|a)\b"),
     ("apprenticeship", r"\bapprenticeships?\b"),
     # A certificate that is not postgraduate: "Graduate Certificate" (US), "Certificate of Graduate Study".
-    ("certificate", r"(?<!post-)(?<!post\s)\bgraduate\s+certificate\b|\bcertificate\s+of\s+graduate\s+study\b"),
+    ("certificate", r"\b(?<!post-)(?<!post\s)graduate\s+certificate\b|\bcertificate\s+of\s+graduate\s+study\b"),
     ("module", r"\b(?:cpd|stand-?alone|free-?standing|single|short|e-?learning)\s+modules?\b|\b\d{1,3}[\s-]credits?\s+(?:cpd\s+)?module\b"),
     ("short course", r"\bshort\s+courses?\b|\bmasterclass(?:es)?\b|\bcpd\s+course\b"),
     ("fellowship", r"\bfellowships?\b"),
@@ -69,8 +71,10 @@ _SPELLINGS_CS = (
     ("MBA", r"\bMBA\b"),
     ("foundation degree", r"\bFd\b"),
 )
-_AWARD_I = re.compile("|".join(f"(?P<i{n}>{p})" for n, (_, p) in enumerate(_SPELLINGS_I)), re.I)
-_AWARD_CS = re.compile("|".join(f"(?P<c{n}>{p})" for n, (_, p) in enumerate(_SPELLINGS_CS)))
+# Every spelling opens with a word boundary: tested once in front of them all, the engine
+# leaves a place inside a word at once instead of entering each spelling (~2 ms a page).
+_AWARD_I = re.compile(named_alternation([(f"i{n}", p) for n, (_, p) in enumerate(_SPELLINGS_I)]), re.I)
+_AWARD_CS = re.compile(named_alternation([(f"c{n}", p) for n, (_, p) in enumerate(_SPELLINGS_CS)]))
 _GROUP_AWARD = {f"i{n}": a for n, (a, _) in enumerate(_SPELLINGS_I)}
 _GROUP_AWARD.update({f"c{n}": a for n, (a, _) in enumerate(_SPELLINGS_CS)})
 

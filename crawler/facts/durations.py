@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from crawler.scan.boundaries import compile_boundary_first
 
@@ -23,6 +24,14 @@ _QUANTITY = re.compile(
     rf"(?P<n1>{_NUM})(?:\s*(?:-|–|—|to|or)\s*(?P<n2>{_NUM}))?[\s-]*(?P<unit>{_UNIT})",
     re.I,
 )
+# Every _QUANTITY match holds a unit of time: a sentence without one has no length, and is
+# skipped without trying _QUANTITY (whose number may start anywhere) at each character.
+# Over lowercased text the case-sensitive pattern lets re skip to a unit's first letter,
+# ~5 times faster than re.I; that is exact unless the text holds a character that re.I
+# folds onto an ASCII letter and str.lower() does not map one-for-one (İ ı ſ K).
+_UNIT_WORD = re.compile(_UNIT, re.I)
+_UNIT_WORD_LOWER = re.compile(_UNIT)
+_FOLDS_UNLIKE_LOWER = ("\u0130", "\u0131", "\u017f", "\u212a")
 _FULL_TIME = r"full[\s-]?time|\bft\b"
 _PART_TIME = r"part[\s-]?time|\bpt\b"
 _MODE = re.compile(rf"(?P<ft>{_FULL_TIME})|(?P<pt>{_PART_TIME})", re.I)
@@ -124,6 +133,15 @@ def states_course_length(sentence: str) -> bool:
     """True for a sentence that gives the course's own length ("This 12-week programme ...", "Lasting nine months")."""
     lowered = sentence.lower()
     return any(word in lowered for word in _COURSE_LENGTH_GUARDS) and bool(_COURSE_LENGTH_SENTENCE.search(sentence))
+
+
+def length_test(text: str) -> Callable[[int, int], bool]:
+    """A test of ``text[start:end]``: False when parse_duration can find no length there,
+    because it names no unit of time."""
+    lowered = text.lower()
+    if len(lowered) == len(text) and not any(c in text for c in _FOLDS_UNLIKE_LOWER):
+        return lambda start, end: _UNIT_WORD_LOWER.search(lowered, start, end) is not None
+    return lambda start, end: _UNIT_WORD.search(text, start, end) is not None
 
 
 def is_bare_length(line: str) -> bool:

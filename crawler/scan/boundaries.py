@@ -92,3 +92,31 @@ def compile_boundary_first(source: str, flags: int = 0) -> re.Pattern:
     if pattern.pattern != source:
         REWRITTEN[pattern] = source
     return pattern
+
+
+def named_alternation(named: list[tuple[str, str]]) -> str:
+    """``(?P<name>source)|...`` for each (name, source), with the word boundary that opens
+    every alternative of a run of sources tested once in front of the run (see boundary_first).
+
+    A match and its groups are the ones the plain alternation of named groups gives: the
+    boundary is zero-width, so each group's span is unchanged."""
+    pieces: list[tuple[bool, str]] = []
+    for name, source in named:
+        rewritten = boundary_first(source)
+        if rewritten.startswith(_BOUNDARY) and len(top_level_alternatives(rewritten)) == 1:
+            pieces.append((True, f"(?P<{name}>{rewritten[len(_BOUNDARY):]})"))
+        else:
+            pieces.append((False, f"(?P<{name}>{source})"))
+    out: list[str] = []
+    run: list[str] = []
+    for hoisted, piece in pieces + [(False, None)]:
+        if hoisted:
+            run.append(piece)
+            continue
+        if run:
+            out.append(_BOUNDARY + "(?:" + "|".join(run) + ")")
+            run = []
+        if piece is not None:
+            out.append(piece)
+    return "|".join(out)
+
