@@ -128,4 +128,6 @@ DEFAULT_REQUEST_HEADERS = {
 }
 
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+# Scrapy's fingerprints, each URL's worked out once (crawler/fetch/fingerprints.py).
+REQUEST_FINGERPRINTER_CLASS = "crawler.fetch.fingerprints.RememberingFingerprinter"
 FEED_EXPORT_ENCODING = "utf-8"

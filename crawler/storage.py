@@ -149,6 +149,13 @@ UPDATE candidates SET match_catalogue_id = NULL, match_score = NULL, match_decis
  WHERE EXISTS (SELECT 1 FROM matches m WHERE m.candidate_id = candidates.id
                  AND m.catalogue_id = candidates.match_catalogue_id AND m.maintainer_decision = 'not-same')"""
 
+
+def unlink_not_same(db: sqlite_utils.Database) -> None:
+    """The migration of issue 13 (see MIGRATIONS)."""
+    migrate_review(db)
+    db.execute(UNLINK_NOT_SAME)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     lambda db: db.executescript(SCHEMA_V1),
     migrate_review,
@@ -169,9 +176,11 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     migrate_review,
     # "Not same" takes back the matcher's link (issue 13): new triggers, and the candidates
     # already hidden by an earlier not-same brought back.
-    lambda db: (migrate_review(db), db.execute(UNLINK_NOT_SAME)),
+    unlink_not_same,
     # Each page's links (crawler/fetch/page_links.py), so a page unchanged the next night is not parsed again.
     lambda db: db.execute("ALTER TABLE pages ADD COLUMN links TEXT"),
+    # The search index is updated only when an indexed column is (review_schema.narrow_fts_update_trigger).
+    migrate_review,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
