@@ -232,9 +232,7 @@ class CoursePipeline:
                     # Another URL (or award page) of a course already stored: one candidate, several URLs.
                     canonical = same_course
                     self.stats.inc_value("courses/merged_same_title")
-                    add_candidate_urls(self.db, canonical, [page.url, *page.urls])
-                    candidate_id = self.db.execute(
-                        "SELECT id FROM candidates WHERE canonical_url = ?", [canonical]).fetchone()[0]
+                    candidate_id = add_candidate_urls(self.db, canonical, [page.url, *page.urls])
                 else:
                     candidate_id = upsert_candidate(
                         self.db, candidate_row(analysis, canonical, page.urls), self.run_id, page.fetched_at

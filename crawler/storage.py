@@ -360,16 +360,16 @@ def mark_page_seen(db, url: str, candidate_id: int | None, run_id: int | None, s
         db.execute("UPDATE candidates SET last_run = ?, last_seen = ? WHERE id = ?", [run_id, seen_at, candidate_id])
 
 
-def add_candidate_urls(db, canonical_url: str, urls: list[str]) -> bool:
-    """Add URLs (old addresses that redirect here) to a candidate; False if there is no such candidate."""
+def add_candidate_urls(db, canonical_url: str, urls: list[str]) -> int | None:
+    """Add URLs (old addresses that redirect here) to a candidate; its id, or None if there is no such candidate."""
     row = db.execute("SELECT id, urls FROM candidates WHERE canonical_url = ?", [canonical_url]).fetchone()
     if row is None:
-        return False
+        return None
     known = json.loads(row[1] or "[]")
     merged = list(dict.fromkeys([*known, *urls]))
     if merged != known:
         db.execute("UPDATE candidates SET urls = ? WHERE id = ?", [_json(merged), row[0]])
-    return True
+    return row[0]
 
 
 def record_match(db, candidate_id: int, match: dict, run_id: int | None, signals: dict | None = None) -> None:
