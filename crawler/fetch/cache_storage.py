@@ -60,8 +60,8 @@ class SqliteCacheStorage:
         self.conn = sqlite3.connect(path, isolation_level=None)
         self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         self.conn.execute("PRAGMA journal_mode = WAL")
-        # A cache row lost to a power cut is fetched again; no need to wait for the disk on each commit.
-        self.conn.execute("PRAGMA synchronous = OFF")
+        # WAL with NORMAL waits for the disk only at checkpoints; a row lost to a power cut is fetched again.
+        self.conn.execute("PRAGMA synchronous = NORMAL")
         self.conn.executescript(SCHEMA)
         self._fingerprinter = spider.crawler.request_fingerprinter
         logger.debug("Using SQLite cache storage in %s", path, extra={"spider": spider})
