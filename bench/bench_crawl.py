@@ -1,6 +1,6 @@
 """Crawl speed against bare Scrapy, the cost of a second unchanged night, and peak memory.
 
-Usage: .venv/bin/python bench/bench_crawl.py [--pages 5000] [--profile] [--cache-control max-age=0]
+Usage: .venv/bin/python bench/bench_crawl.py [--pages 5000] [--profile [NIGHT]] [--cache-control max-age=0]
 
 Serves a generated site (bench/sitegen.py) over HTTP on 127.0.0.1 from a threaded server
 with a large backlog, then, in the same run, crawls it three times, each in its own process:
@@ -13,7 +13,8 @@ with a large backlog, then, in the same run, crawls it three times, each in its 
 Both crawls run with DOWNLOAD_DELAY=0, AutoThrottle off and CONCURRENT_REQUESTS_PER_DOMAIN=16
 (the project's polite default is 2), robots.txt obeyed. Pages/s is responses over the
 spider's own elapsed time (open to close, from Scrapy's stats); peak memory is the child
-process's ru_maxrss. With --profile night 1 runs under cProfile and the top costs are printed.
+process's ru_maxrss. With --profile night 1 (--profile 2: night 2) runs under cProfile and the top
+costs are printed.
 """
 
 from __future__ import annotations
@@ -104,18 +105,19 @@ def figures(label: str, stats: dict, wall: float, rss_kib: int, cpu: float) -> d
             "errors": sum(v for k, v in stats.items() if k.startswith("errors/") and isinstance(v, int))}
 
 
-def print_profile(path: Path, top: int = 30):
+def print_profile(path: Path, night: int, top: int = 30):
     stats = pstats.Stats(str(path))
-    print(f"\nProfile of night 1 (top {top} by own time):")
+    print(f"\nProfile of night {night} (top {top} by own time):")
     stats.sort_stats("tottime").print_stats(top)
-    print(f"Profile of night 1 (top {top} by cumulative time):")
+    print(f"Profile of night {night} (top {top} by cumulative time):")
     stats.sort_stats("cumulative").print_stats(top)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=5000, help="course pages on the generated site (default 5000)")
-    parser.add_argument("--profile", action="store_true", help="run night 1 under cProfile and print the top costs")
+    parser.add_argument("--profile", type=int, nargs="?", const=1, choices=(1, 2),
+                        help="run night 1 (or the night given) under cProfile and print the top costs")
     parser.add_argument("--cache-control", default=DEFAULT_CACHE_CONTROL,
                         help="Cache-Control the server sends (default %(default)s: revalidate every night)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory and the crawl logs")
@@ -150,7 +152,7 @@ def main(argv=None):
     nights = []
     for night in (1, 2):
         before = dict(served)
-        profile = ["-m", "cProfile", "-o", str(tmp / "night1.prof")] if args.profile and night == 1 else []
+        profile = ["-m", "cProfile", "-o", str(tmp / f"night{night}.prof")] if args.profile == night else []
         status, wall, rss, cpu = run_child([sys.executable, *profile, *command], tmp / f"night{night}.log")
         if status not in (0,):
             print(f"night {night}: crawlall exited {status}; see {tmp / f'night{night}.log'}")
@@ -171,7 +173,7 @@ def main(argv=None):
     first, second = nights
     ratio = first["pages_per_s"] / bare["pages_per_s"] if bare["pages_per_s"] else 0
     print(f"\nFull crawl speed / bare Scrapy: {ratio:.2f} (aim >= {AIM_SPEED_RATIO})"
-          + ("  [profiled: slower than unprofiled]" if args.profile else ""))
+          + ("  [profiled: slower than unprofiled]" if args.profile == 1 else ""))
     # Bytes off the wire: the server's count of body bytes sent (the crawler's own
     # downloader/response_bytes counts a 304 answered from the cache as the full cached page).
     if first["served_bytes"]:
@@ -184,7 +186,7 @@ def main(argv=None):
     print(f"Peak memory (ru_maxrss): bare {bare['rss_mib']:.0f} MiB, night 1 {first['rss_mib']:.0f} MiB, "
           f"night 2 {second['rss_mib']:.0f} MiB")
     if args.profile:
-        print_profile(tmp / "night1.prof")
+        print_profile(tmp / f"night{args.profile}.prof", args.profile)
     if args.keep:
         print(f"\nLogs, database and cache kept in {tmp}")
     else:

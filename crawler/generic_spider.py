@@ -15,13 +15,14 @@ from urllib.parse import quote_plus, urljoin, urlsplit, urlunsplit
 
 from scrapy import Request
 from scrapy.http import HtmlResponse, Response
-from scrapy.linkextractors import LinkExtractor
 from scrapy.spiders import SitemapSpider
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 import scope_rules
 from crawler.distributed import apply_worker_settings, is_distributed
 from crawler.faults import fault_name, sitemap_fault
+from crawler.fetch.known_pages import KnownPages
+from crawler.fetch.page_links import LinkReader, PageLinks
 from crawler.items import FetchedPage
 from crawler.registry import Site
 from crawler.terms import SearchTerms, load_terms
@@ -67,12 +68,16 @@ class GenericCourseSpider(SitemapSpider):
 
     site: Site  # set by the spider loader
     terms: SearchTerms | None = None
+    known_pages: KnownPages | None = None
     sitemap_rules = [("", "parse_page")]
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.terms = load_terms(crawler.settings.get("SEARCH_TERMS_FILE"))
+        # A distributed worker never opens the database: the writer alone knows what is unchanged.
+        if crawler.settings.getbool("REUSE_STORED_LINKS") and not is_distributed(crawler.settings):
+            spider.known_pages = KnownPages.for_settings(crawler.settings)
         return spider
 
     @classmethod
@@ -95,7 +100,15 @@ class GenericCourseSpider(SitemapSpider):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Domains are checked in wants_url (by host, so a port does not matter).
-        self.link_extractor = LinkExtractor(deny_extensions=SKIP_EXTENSIONS, unique=True)
+        self.link_reader = LinkReader(SKIP_EXTENSIONS)
+        # (url, anchor text) -> the link's request priority, or None when it is not followed: a
+        # site's menus and footers put the same links on every page, and the answer never changes
+        # within a crawl.
+        self._link_decisions: dict[tuple[str, str], int | None] = {}
+
+    def closed(self, reason):
+        if self.known_pages is not None:
+            self.known_pages.close()
 
     # -- discovery -------------------------------------------------------
 
@@ -183,7 +196,14 @@ class GenericCourseSpider(SitemapSpider):
                         response.url)
             return
         stats.inc_value("pages/html")
-        page_canonical = self._declared_canonical(response)
+        content_type_text = content_type.decode("latin-1")
+        page_links = self.known_pages.links_if_unchanged(response.url, response.body, content_type_text) \
+            if self.known_pages is not None else None
+        if page_links is not None:
+            # Unchanged since it was stored: the stored links are what parsing would find.
+            stats.inc_value("pages/links_reused")
+        else:
+            page_links = self.read_links(response)
         urls = [response.url]
         original = response.request.meta.get("redirect_urls") if response.request else None
         for url in original or []:
@@ -194,28 +214,37 @@ class GenericCourseSpider(SitemapSpider):
             site=self.site.key,
             status=response.status,
             body=response.body,
-            content_type=content_type.decode("latin-1"),
+            content_type=content_type_text,
             encoding=getattr(response, "encoding", None),
             fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             urls=urls,
-            canonical_url=page_canonical or self.page_key(response.url),
+            canonical_url=self._declared_canonical(response.url, page_links) or self.page_key(response.url),
             archive_record=response.meta.get("archive_record"),
             depth=response.meta.get("depth", 0),
+            links=page_links.to_json() if page_links.links is not None else None,
         )
-        yield from self.follow_links(response)
+        yield from self.follow_links(page_links)
 
-    def follow_links(self, response: HtmlResponse) -> Iterable[Request]:
+    def read_links(self, response: HtmlResponse) -> PageLinks:
+        """The page's canonical href and links, parsed; no links (not stored) when the markup breaks the reader."""
+        self.crawler.stats.inc_value("pages/parsed")
         try:
-            links = self.link_extractor.extract_links(response)
+            return self.link_reader.read(response)
         except Exception as exc:  # broken markup must not end the crawl
             self.crawler.stats.inc_value("errors/link_extraction")
             logger.warning("Could not read links on %s: %s", response.url, exc)
-            return
-        for link in links:
-            if not self.wants_url(link.url, link.text):
-                continue
-            yield Request(link.url, callback=self.parse_page, errback=self.on_error,
-                          priority=scope_rules.link_priority(link.url, link.text))
+            canonical = response.xpath("//link[@rel='canonical']/@href").get()
+            return PageLinks(canonical, None)
+
+    def follow_links(self, page_links: PageLinks) -> Iterable[Request]:
+        decisions = self._link_decisions
+        for url, text in page_links.links or ():
+            key = (url, text)
+            if key not in decisions:
+                decisions[key] = scope_rules.link_priority(url, text) if self.wants_url(url, text) else None
+            priority = decisions[key]
+            if priority is not None:
+                yield Request(url, callback=self.parse_page, errback=self.on_error, priority=priority)
 
     def wants_url(self, url: str, anchor_text: str) -> bool:
         """Follow a link that matches the site's course patterns or looks in scope."""
@@ -234,11 +263,11 @@ class GenericCourseSpider(SitemapSpider):
         """The canonical form of a page URL; a site whose URLs carry session or view parameters overrides it."""
         return canonical_url(url)
 
-    def _declared_canonical(self, response: HtmlResponse) -> str | None:
-        href = response.xpath("//link[@rel='canonical']/@href").get()
+    def _declared_canonical(self, page_url: str, page_links: PageLinks) -> str | None:
+        href = page_links.canonical_href
         if not href:
             return None
-        url = urljoin(response.url, href.strip())
+        url = urljoin(page_url, href.strip())
         host = urlsplit(url).hostname or ""
         # A canonical link may only name a page of the same site.
         return self.page_key(url) if self.site.owns_host(host) else None

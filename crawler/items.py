@@ -21,6 +21,9 @@ class FetchedPage:
     canonical_url: str = ""
     archive_record: str | None = None
     depth: int = 0
+    # The page's links as crawler/fetch/page_links.py stores them, so the next night can skip
+    # parsing the page if it has not changed; None when they could not be read.
+    links: str | None = None
 
     @cached_property
     def content_hash(self) -> str:

@@ -135,7 +135,7 @@ class CoursePipeline:
             add_candidate_urls(self.db, target, sorted(old_urls))
         self.db.conn.close()
 
-    def unchanged_since_last_seen(self, url: str, body_hash: str, seen_at: str) -> bool:
+    def unchanged_since_last_seen(self, url: str, body_hash: str, seen_at: str, links: str | None = None) -> bool:
         """An unchanged page is not extracted again: its page and candidate rows are only marked seen."""
         row = self.db.execute(
             """SELECT p.content_hash, p.candidate_id, c.scope_category FROM pages p
@@ -144,7 +144,7 @@ class CoursePipeline:
             return False
         stored_hash, candidate_id, category = row
         with self.db.atomic():
-            mark_page_seen(self.db, url, candidate_id, self.run_id, seen_at)
+            mark_page_seen(self.db, url, candidate_id, self.run_id, seen_at, links)
         if candidate_id is not None:
             # Still a course page tonight, for the summary and the broken-spider alerts.
             self.count_course(category)
@@ -197,7 +197,7 @@ class CoursePipeline:
     def skip_if_unchanged(self, page: FetchedPage) -> dict | None:
         if self.reextract:
             return None
-        if not self.unchanged_since_last_seen(page.url, page.content_hash, page.fetched_at):
+        if not self.unchanged_since_last_seen(page.url, page.content_hash, page.fetched_at, page.links):
             return None
         self.stats.inc_value("pages/unchanged")
         return {"url": page.url, "site": page.site, "unchanged": True}
@@ -216,6 +216,7 @@ class CoursePipeline:
             "kind_evidence": json.dumps(facts.get("page_kind_evidence") or [], ensure_ascii=False),
             "scope_category": analysis.verdict.get("category") if analysis.is_course else None,
             "judgement": analysis.judgement(),
+            "links": page.links,
         }
         summary = {"url": page.url, "site": site.key, "is_course": analysis.is_candidate,
                    "title": facts.get("title"), "scope": None, "candidate_id": None}
@@ -231,9 +232,7 @@ class CoursePipeline:
                     # Another URL (or award page) of a course already stored: one candidate, several URLs.
                     canonical = same_course
                     self.stats.inc_value("courses/merged_same_title")
-                    add_candidate_urls(self.db, canonical, [page.url, *page.urls])
-                    candidate_id = self.db.execute(
-                        "SELECT id FROM candidates WHERE canonical_url = ?", [canonical]).fetchone()[0]
+                    candidate_id = add_candidate_urls(self.db, canonical, [page.url, *page.urls])
                 else:
                     candidate_id = upsert_candidate(
                         self.db, candidate_row(analysis, canonical, page.urls), self.run_id, page.fetched_at

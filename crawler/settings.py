@@ -29,6 +29,10 @@ ARCHIVE_DIR = "data/archive"
 ARCHIVE_KEEP = 14
 # Extract every page again even when its content is unchanged since it was last stored.
 REEXTRACT = False
+# A page whose body is the one stored last time (a 304 from the HTTP cache, or the same bytes)
+# is not parsed again: the spider follows its stored links (crawler/fetch/known_pages.py).
+# 0 parses every page, as a check that the stored links are what parsing finds.
+REUSE_STORED_LINKS = True
 # Analyse pages in this many worker processes (0: on the crawl's own thread). Worth it for
 # big first nights and re-extraction on a machine with spare cores; see bench/bench_crawl.py.
 ANALYSIS_PROCESSES = 0
@@ -111,6 +115,8 @@ DISTRIBUTED_RUN = ""
 HTTPCACHE_ENABLED = True
 HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
 HTTPCACHE_DIR = "httpcache"
+# One SQLite file per site rather than seven files per response (crawler/fetch/cache_storage.py).
+HTTPCACHE_STORAGE = "crawler.fetch.cache_storage.SqliteCacheStorage"
 HTTPCACHE_GZIP = True
 # Revalidate every page every night: without max-age=0 the RFC 2616 policy treats a page
 # with Last-Modified as fresh for 10% of its age and sends no request at all, so a changed
@@ -122,4 +128,6 @@ DEFAULT_REQUEST_HEADERS = {
 }
 
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+# Scrapy's fingerprints, each URL's worked out once (crawler/fetch/fingerprints.py).
+REQUEST_FINGERPRINTER_CLASS = "crawler.fetch.fingerprints.RememberingFingerprinter"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -149,6 +149,13 @@ UPDATE candidates SET match_catalogue_id = NULL, match_score = NULL, match_decis
  WHERE EXISTS (SELECT 1 FROM matches m WHERE m.candidate_id = candidates.id
                  AND m.catalogue_id = candidates.match_catalogue_id AND m.maintainer_decision = 'not-same')"""
 
+
+def unlink_not_same(db: sqlite_utils.Database) -> None:
+    """The migration of issue 13 (see MIGRATIONS)."""
+    migrate_review(db)
+    db.execute(UNLINK_NOT_SAME)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     lambda db: db.executescript(SCHEMA_V1),
     migrate_review,
@@ -169,7 +176,11 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     migrate_review,
     # "Not same" takes back the matcher's link (issue 13): new triggers, and the candidates
     # already hidden by an earlier not-same brought back.
-    lambda db: (migrate_review(db), db.execute(UNLINK_NOT_SAME)),
+    unlink_not_same,
+    # Each page's links (crawler/fetch/page_links.py), so a page unchanged the next night is not parsed again.
+    lambda db: db.execute("ALTER TABLE pages ADD COLUMN links TEXT"),
+    # The search index is updated only when an indexed column is (review_schema.narrow_fts_update_trigger).
+    migrate_review,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -289,10 +300,10 @@ def record_page(db, page: dict) -> None:
     db.execute(
         """INSERT INTO pages (url, site, run_id, fetched_at, status, content_type, content_hash,
                               archive_record, page_kind, is_course, candidate_id, error,
-                              page_kind_sure, kind_evidence, scope_category, judgement)
+                              page_kind_sure, kind_evidence, scope_category, judgement, links)
            VALUES (:url, :site, :run_id, :fetched_at, :status, :content_type, :content_hash,
                    :archive_record, :page_kind, :is_course, :candidate_id, :error,
-                   :page_kind_sure, :kind_evidence, :scope_category, :judgement)
+                   :page_kind_sure, :kind_evidence, :scope_category, :judgement, :links)
            ON CONFLICT(url) DO UPDATE SET
              site = excluded.site, run_id = excluded.run_id, fetched_at = excluded.fetched_at,
              status = excluded.status, content_type = excluded.content_type,
@@ -300,9 +311,9 @@ def record_page(db, page: dict) -> None:
              page_kind = excluded.page_kind, is_course = excluded.is_course,
              candidate_id = excluded.candidate_id, error = excluded.error,
              page_kind_sure = excluded.page_kind_sure, kind_evidence = excluded.kind_evidence,
-             scope_category = excluded.scope_category, judgement = excluded.judgement""",
+             scope_category = excluded.scope_category, judgement = excluded.judgement, links = excluded.links""",
         {"candidate_id": None, "error": None, "archive_record": None, "page_kind_sure": None,
-         "kind_evidence": None, "scope_category": None, "judgement": None, **page},
+         "kind_evidence": None, "scope_category": None, "judgement": None, "links": None, **page},
     )
 
 
@@ -340,22 +351,25 @@ def upsert_candidate(db, row: dict, run_id: int | None, seen_at: str | None = No
     return candidate_id
 
 
-def mark_page_seen(db, url: str, candidate_id: int | None, run_id: int | None, seen_at: str) -> None:
-    db.execute("UPDATE pages SET run_id = ?, fetched_at = ? WHERE url = ?", [run_id, seen_at, url])
+def mark_page_seen(db, url: str, candidate_id: int | None, run_id: int | None, seen_at: str,
+                   links: str | None = None) -> None:
+    """An unchanged page seen again; its links are stored when the spider read them (none stored yet, or in an older format)."""
+    db.execute("UPDATE pages SET run_id = ?, fetched_at = ?, links = coalesce(?, links) WHERE url = ?",
+               [run_id, seen_at, links, url])
     if candidate_id is not None:
         db.execute("UPDATE candidates SET last_run = ?, last_seen = ? WHERE id = ?", [run_id, seen_at, candidate_id])
 
 
-def add_candidate_urls(db, canonical_url: str, urls: list[str]) -> bool:
-    """Add URLs (old addresses that redirect here) to a candidate; False if there is no such candidate."""
+def add_candidate_urls(db, canonical_url: str, urls: list[str]) -> int | None:
+    """Add URLs (old addresses that redirect here) to a candidate; its id, or None if there is no such candidate."""
     row = db.execute("SELECT id, urls FROM candidates WHERE canonical_url = ?", [canonical_url]).fetchone()
     if row is None:
-        return False
+        return None
     known = json.loads(row[1] or "[]")
     merged = list(dict.fromkeys([*known, *urls]))
     if merged != known:
         db.execute("UPDATE candidates SET urls = ? WHERE id = ?", [_json(merged), row[0]])
-    return True
+    return row[0]
 
 
 def record_match(db, candidate_id: int, match: dict, run_id: int | None, signals: dict | None = None) -> None:

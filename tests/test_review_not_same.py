@@ -1,7 +1,7 @@
 """"Not same" on a pair the matcher linked: the link goes and the candidate is back for review at
 once (issue 13); undo puts the link back. On real SQLite files with the review schema's triggers."""
 
-from crawler.storage import MIGRATIONS
+from crawler.storage import unlink_not_same
 from test_review_fixtures import build_review_db
 
 UWL = 1  # the matcher linked it to t3-02 as a duplicate (score 97)
@@ -57,5 +57,5 @@ def test_the_migration_brings_back_candidates_hidden_by_an_earlier_not_same(tmp_
     db.execute("UPDATE matches SET maintainer_decision = 'not-same', decided_by = 'ana' "
                "WHERE candidate_id = ? AND catalogue_id = 't3-02'", [UWL])
     assert UWL not in pending(db)
-    MIGRATIONS[-1](db)
+    unlink_not_same(db)
     assert link(db, UWL) == (None, None, None) and UWL in pending(db)

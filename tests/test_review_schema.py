@@ -328,3 +328,16 @@ def test_a_crawl_writes_while_a_reviewer_reads(tmp_path):
     reader.rollback()
     reader.close()
     crawl.conn.close()
+
+
+def test_marking_a_candidate_seen_leaves_the_search_index_alone_and_a_new_title_updates_it(rdb):
+    # The update trigger fires for writes of indexed columns only (a night's unchanged pages
+    # write last_run and last_seen); an fts 'delete' with stale values would corrupt the index.
+    trigger = rdb.execute("SELECT sql FROM sqlite_master WHERE name = 'candidates_au'").fetchone()[0]
+    assert 'AFTER UPDATE OF "title", "summary", "topics"' in trigger
+    row, _ = COURSES[OUT - 1]
+    rdb.execute("UPDATE candidates SET last_run = NULL, last_seen = '2026-12-01' WHERE canonical_url = ?",
+                [row["canonical_url"]])
+    assert rdb.execute("INSERT INTO candidates_fts (candidates_fts) VALUES ('integrity-check')") is not None
+    upsert_candidate(rdb, {**row, "title": "BSc Data Science", "summary": "Data."}, run_id=None)
+    assert list(rdb["candidates"].search("data")) and not list(rdb["candidates"].search("computer"))

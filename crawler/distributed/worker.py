@@ -37,8 +37,14 @@ def encode_page(page: FetchedPage, analysis: Analysis | None = None) -> bytes:
     the page itself, and an item without it (an older worker) is analysed by the writer.
     """
     fields = dataclasses.asdict(page)
+    # The page's links travel beside the page, not in it: a writer that predates the field
+    # ignores them rather than refusing the item. A writer that knows them stores them, so a
+    # later night's spider need not parse the page again.
+    links = fields.pop("links")
     fields["body"] = base64.b64encode(page.body).decode("ascii")
     message = {"v": CODEC_VERSION, "page": fields}
+    if links is not None:
+        message["links"] = links
     if analysis is not None:
         message["analysis"] = {"facts": analysis.facts, "verdict": analysis.verdict,
                                "search_terms": analysis.search_terms}
@@ -52,7 +58,7 @@ def decode_item(data: bytes) -> tuple[FetchedPage, dict | None]:
         raise ValueError(f"item format {message.get('v')!r}, expected {CODEC_VERSION}")
     fields = message["page"]
     fields["body"] = base64.b64decode(fields["body"])
-    page = FetchedPage(**fields)
+    page = FetchedPage(**fields, links=message.get("links"))
     analysed = message.get("analysis")
     if analysed is not None and not (isinstance(analysed, dict) and isinstance(analysed.get("facts"), dict)
                                      and isinstance(analysed.get("verdict"), dict)

@@ -1,0 +1,129 @@
+"""A second night over an unchanged site parses no page again, and stores what a night that parses every page stores.
+
+Both crawls run against the same real local site (ETag / 304) into their own database and
+HTTP cache; one follows the links stored on night 1 (the default), the other parses every
+page (REUSE_STORED_LINKS=0). Night 3 changes a page: that page is parsed, the new link on it
+is followed, and the others are still not parsed.
+"""
+
+import json
+import sqlite3
+import sys
+import subprocess
+
+import yaml
+
+from crawler.paths import PROJECT_ROOT
+from tests.support.local_site import LocalSite, html
+
+SUBJECTS = ["Improvement Science", "Patient Safety", "Clinical Research", "Healthcare Leadership"]
+MENU = '<nav><a href="/courses/">Courses</a> <a href="/about">About us</a> <a href="/prospectus.pdf">PDF</a></nav>'
+
+
+def slug(subject: str) -> str:
+    return subject.lower().replace(" ", "-")
+
+
+def course(subject: str, extra: str = "") -> tuple:
+    return html(f"""{MENU}<main><h1>MSc {subject}</h1>
+      <p class="lead">A part-time master's for NHS clinicians who lead quality improvement in health care.</p>
+      <table class="key-facts"><tr><th>Award</th><td>MSc</td></tr>
+        <tr><th>Duration</th><td>1 year full-time, 2 years part-time</td></tr>
+        <tr><th>Fees</th><td>UK £9,000; international £17,500</td></tr></table>
+      <p>Related: <a href="/courses/{slug(SUBJECTS[0])}">MSc {SUBJECTS[0]}</a></p>{extra}</main>""",
+                title=f"MSc {subject} | Night University")
+
+
+def build_site() -> dict:
+    links = "".join(f'<li><a href="/courses/{slug(s)}">MSc {s}</a></li>' for s in SUBJECTS)
+    pages = {
+        "/robots.txt": (200, {"Content-Type": "text/plain"}, b"User-agent: *\nAllow: /\n"),
+        "/courses/": html(f"{MENU}<main><h1>Postgraduate courses A-Z</h1><ul>{links}</ul></main>", title="Courses"),
+        "/about": html(f"{MENU}<main><h1>About us</h1></main>", title="About"),
+    }
+    for subject in SUBJECTS:
+        pages[f"/courses/{slug(subject)}"] = course(subject)
+    return pages
+
+
+def crawl(tmp_path, name: str, site: LocalSite, *extra: str) -> dict:
+    """One night of `scrapy crawlall` into tmp_path/name; the site's stats for the night."""
+    sites_file = tmp_path / "sites.yaml"
+    sites_file.write_text(yaml.safe_dump({"sites": [{
+        "key": "night_uni", "name": "Night University", "region": "south", "kind": "university",
+        "home": f"{site.origin}/courses/", "allowed_domains": ["127.0.0.1"],
+        "listings": [f"{site.origin}/courses/"], "follow": ["/courses/"]}]}))
+    db_path = tmp_path / name / "courses.db"
+    db_path.parent.mkdir(exist_ok=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawlall", "--db", str(db_path), "-s", f"SITES_FILE={sites_file}",
+         "-s", f"HTTPCACHE_DIR={tmp_path / name / 'httpcache'}", "-s", "DOWNLOAD_DELAY=0",
+         "-s", "AUTOTHROTTLE_ENABLED=0", *extra],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    with sqlite3.connect(db_path) as conn:
+        return json.loads(conn.execute("SELECT stats FROM run_sites ORDER BY run_id DESC LIMIT 1").fetchone()[0])
+
+
+def stored(db_path) -> dict:
+    """What a night leaves in the database, without its clocks, and candidates named by URL, not
+    by id (pages arrive in a different order in each crawl)."""
+    with sqlite3.connect(db_path) as conn:
+        conn.row_factory = sqlite3.Row
+
+        def table(sql):
+            return [{k: row[k] for k in row.keys() if k not in ("fetched_at", "first_seen", "last_seen", "changed_at", "id", "candidate_id")}
+                    for row in conn.execute(sql)]
+        return {"pages": table("SELECT p.*, c.canonical_url AS candidate_url FROM pages p"
+                               " LEFT JOIN candidates c ON c.id = p.candidate_id ORDER BY url"),
+                "candidates": table("SELECT * FROM candidates ORDER BY canonical_url"),
+                "run_sites": table("SELECT run_id, site, finish_reason, pages_fetched, course_pages,"
+                                   " candidates_in_scope, errors, bytes FROM run_sites ORDER BY run_id"),
+                "history": table("SELECT h.*, c.canonical_url AS candidate_url FROM candidate_history h"
+                                 " JOIN candidates c ON c.id = h.candidate_id ORDER BY c.canonical_url")}
+
+
+def test_an_unchanged_page_is_not_parsed_and_the_night_stores_the_same(tmp_path):
+    with LocalSite(build_site(), validators=True) as site:
+        asked = {}
+        nights = {}
+        for name, extra in (("reusing", ()), ("parsing", ("-s", "REUSE_STORED_LINKS=0"))):
+            nights[name] = [crawl(tmp_path, name, site, *extra)]
+            site.requests.clear()
+            nights[name].append(crawl(tmp_path, name, site, *extra))
+            asked[name] = sorted(site.requests)
+            site.requests.clear()
+
+    html_pages = 1 + len(SUBJECTS)  # the A-Z and the courses (/about is not followed)
+    first, second = nights["reusing"]
+    assert first["pages/parsed"] == html_pages and "pages/links_reused" not in first
+    assert second["pages/links_reused"] == html_pages and "pages/parsed" not in second
+    assert second["pages/unchanged"] == html_pages
+    assert nights["parsing"][1]["pages/parsed"] == html_pages
+    assert "pages/links_reused" not in nights["parsing"][1]
+    # The same requests, answered the same, and the same rows as the night that parsed every page.
+    assert asked["reusing"] == asked["parsing"]
+    assert "/prospectus.pdf" not in asked["reusing"] and "/courses/patient-safety" in asked["reusing"]
+    assert stored(tmp_path / "reusing" / "courses.db") == stored(tmp_path / "parsing" / "courses.db")
+
+
+def test_a_changed_page_is_parsed_and_its_new_link_followed(tmp_path):
+    pages = build_site()
+    with LocalSite(pages, validators=True) as site:
+        crawl(tmp_path, "night", site)
+        changed = f"/courses/{slug(SUBJECTS[1])}"
+        pages[changed] = course(SUBJECTS[1], extra='<a href="/courses/new-course">MSc New Course</a>')
+        pages["/courses/new-course"] = course("New Course")
+        site.requests.clear()
+        stats = crawl(tmp_path, "night", site)
+        asked = list(site.requests)
+
+    assert "/courses/new-course" in asked
+    # The changed page and the new one are parsed; the rest follow their stored links.
+    assert stats["pages/parsed"] == 2
+    assert stats["pages/links_reused"] == len(SUBJECTS)
+    with sqlite3.connect(tmp_path / "night" / "courses.db") as conn:
+        links = json.loads(conn.execute("SELECT links FROM pages WHERE url LIKE ?", [f"%{changed}"]).fetchone()[0])
+        titles = [row[0] for row in conn.execute("SELECT title FROM candidates")]
+    assert any(url.endswith("/courses/new-course") for url, _ in links["links"])
+    assert any("New Course" in (title or "") for title in titles)
