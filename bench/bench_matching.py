@@ -20,9 +20,9 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 from rapidfuzz import process  # noqa: E402
 
-from crawler import matching  # noqa: E402
-from crawler.matching import REVIEW_SCORE, TITLE_SCORER, Matcher, ProviderResolver  # noqa: E402
-from crawler.normalise import normalise_title, normalise_titles  # noqa: E402
+from crawler.match import matching  # noqa: E402
+from crawler.match.matching import REVIEW_SCORE, TITLE_SCORER, Matcher, ProviderResolver  # noqa: E402
+from crawler.match.normalise import normalise_title, normalise_titles  # noqa: E402
 from crawler.registry import load_registry  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "matching"

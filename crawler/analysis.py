@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import scope_rules
 from crawler.extract import extract_course_facts
-from crawler.matching import Matcher, ProviderResolver
+from crawler.match.matching import Matcher, ProviderResolver
 from crawler.registry import Registry, Site
 from crawler.terms import SearchTerms
 

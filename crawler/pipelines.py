@@ -11,7 +11,7 @@ from crawler.analysis_pool import close_shared_pool, open_shared_pool
 from crawler.catalogue import load_catalogue
 from crawler.items import FetchedPage
 from crawler.paths import project_path
-from crawler.normalise import awards_relation, canonical_awards, normalise_title
+from crawler.match.normalise import awards_relation, canonical_awards, normalise_title
 from crawler.registry import load_registry
 from crawler.runlog import run_id_for
 from crawler.storage import (

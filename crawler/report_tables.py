@@ -14,7 +14,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 
-from crawler.matching import ProviderResolver
+from crawler.match.matching import ProviderResolver
 from crawler.operations.safe_cells import safe_csv_row
 from crawler.registry import REGIONS
 

@@ -13,7 +13,7 @@ import json
 import re
 from pathlib import Path
 
-from crawler.matching import ProviderResolver
+from crawler.match.matching import ProviderResolver
 from crawler.operations.safe_cells import safe_csv_row, set_text_cell
 
 HEADINGS = (

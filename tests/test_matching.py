@@ -12,9 +12,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from crawler.match_csv import InputError, match_csv
-from crawler.matching import Matcher, ProviderResolver, group_within_crawl
-from crawler.normalise import awards_relation, canonical_awards, normalise_title
+from crawler.match.match_csv import InputError, match_csv
+from crawler.match.matching import Matcher, ProviderResolver, group_within_crawl
+from crawler.match.normalise import awards_relation, canonical_awards, normalise_title
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "matching"

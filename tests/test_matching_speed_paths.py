@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 from rapidfuzz import process
 
-from crawler.matching import REVIEW_SCORE, SORTED_TITLE_SCORER, TITLE_SCORER, sorted_words
-from crawler import normalise
-from crawler.normalise import normalise_title, normalise_titles
+from crawler.match.matching import REVIEW_SCORE, SORTED_TITLE_SCORER, TITLE_SCORER, sorted_words
+from crawler.match import normalise
+from crawler.match.normalise import normalise_title, normalise_titles
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "matching"

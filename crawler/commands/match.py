@@ -9,8 +9,8 @@ from scrapy.exceptions import UsageError
 
 from crawler.catalogue import read_catalogue
 from crawler.configfile import ConfigError
-from crawler.match_csv import InputError, match_csv
-from crawler.matching import Matcher, ProviderResolver
+from crawler.match.match_csv import InputError, match_csv
+from crawler.match.matching import Matcher, ProviderResolver
 from crawler.operations.database_file import check_database_file
 from crawler.registry import load_registry
 from crawler.storage import read_only_catalogue_rows

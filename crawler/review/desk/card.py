@@ -6,7 +6,7 @@ import json
 import re
 import sqlite3
 
-from crawler.matching import normalise_url
+from crawler.match.matching import normalise_url
 from crawler.review.desk.providers import SameProvider
 from crawler.review.desk.rows import fetch_all, fetch_one, json_list
 

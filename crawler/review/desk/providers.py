@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from crawler.matching import ProviderResolver
+from crawler.match.matching import ProviderResolver
 from crawler.registry import load_registry
 
 # (candidate's site key, catalogue entry's provider name) -> same provider?

@@ -15,7 +15,7 @@ CATEGORIES = ("core", "related")
 PAGE_TYPES = ("sure", "unsure")
 KINDS = ("new", "duplicate")
 KIND_LABELS = {"new": "new", "duplicate": "likely duplicate"}
-# A matcher score of 100 is an identical normalised title (crawler/matching.py).
+# A matcher score of 100 is an identical normalised title (crawler/match/matching.py).
 EXACT_SCORE = 100.0
 
 # What most needs a human comes first: a page the crawl was unsure is a course at all,

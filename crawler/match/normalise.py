@@ -9,7 +9,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Iterable, Iterator, NamedTuple
 
-from crawler.gcpause import cyclic_gc_paused
+from crawler.match.gcpause import cyclic_gc_paused
 
 # Award spellings, most specific first, mapped to the canonical spellings of
 # docs/architecture.md (plus MPA, "masters", "diploma" and "certificate", which

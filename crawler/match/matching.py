@@ -10,8 +10,8 @@ import numpy as np
 import yaml
 from rapidfuzz import fuzz, process
 
-from crawler.gcpause import cyclic_gc_paused
-from crawler.normalise import (
+from crawler.match.gcpause import cyclic_gc_paused
+from crawler.match.normalise import (
     STOPWORDS,
     awards_relation,
     canonical_awards,

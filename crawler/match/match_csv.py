@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import BinaryIO, TextIO
 
-from crawler.matching import Matcher
+from crawler.match.matching import Matcher
 from crawler.operations.safe_cells import safe_csv_row
 
 REQUIRED_COLUMNS = ("title", "provider")
