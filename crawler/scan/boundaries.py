@@ -62,20 +62,29 @@ def boundary_first(source: str) -> str:
     alternatives = top_level_alternatives(source)
     if len(alternatives) < 2:
         return source
+    return _join_runs([(alternative[len(_BOUNDARY):], True) if _opens_with_boundary(alternative) else (alternative, False)
+                       for alternative in alternatives])
+
+
+def _opens_with_boundary(alternative: str) -> bool:
+    return alternative.startswith(_BOUNDARY) and not alternative.startswith(_BOUNDARY * 2)
+
+
+def _join_runs(pieces: list[tuple[str, bool]]) -> str:
+    """The pieces as alternatives, each run of those marked as led by a boundary behind one."""
     out: list[str] = []
     run: list[str] = []
-    for alternative in alternatives + [None]:
-        if alternative is not None and alternative.startswith(_BOUNDARY) and not alternative.startswith(r"\b\b"):
-            run.append(alternative[len(_BOUNDARY):])
+    for piece, led in pieces + [("", False)]:
+        if led:
+            run.append(piece)
             continue
         if len(run) == 1:
             out.append(_BOUNDARY + run[0])
         elif run:
             out.append(_BOUNDARY + "(?:" + "|".join(run) + ")")
         run = []
-        if alternative is not None:
-            out.append(alternative)
-    return "|".join(out)
+        out.append(piece)
+    return "|".join(out[:-1])
 
 
 # Each pattern compiled here, with the source it was written as: the tests check that every
@@ -100,23 +109,11 @@ def named_alternation(named: list[tuple[str, str]]) -> str:
 
     A match and its groups are the ones the plain alternation of named groups gives: the
     boundary is zero-width, so each group's span is unchanged."""
-    pieces: list[tuple[bool, str]] = []
+    pieces: list[tuple[str, bool]] = []
     for name, source in named:
         rewritten = boundary_first(source)
         if rewritten.startswith(_BOUNDARY) and len(top_level_alternatives(rewritten)) == 1:
-            pieces.append((True, f"(?P<{name}>{rewritten[len(_BOUNDARY):]})"))
+            pieces.append((f"(?P<{name}>{rewritten[len(_BOUNDARY):]})", True))
         else:
-            pieces.append((False, f"(?P<{name}>{source})"))
-    out: list[str] = []
-    run: list[str] = []
-    for hoisted, piece in pieces + [(False, None)]:
-        if hoisted:
-            run.append(piece)
-            continue
-        if run:
-            out.append(_BOUNDARY + "(?:" + "|".join(run) + ")")
-            run = []
-        if piece is not None:
-            out.append(piece)
-    return "|".join(out)
-
+            pieces.append((f"(?P<{name}>{source})", False))
+    return _join_runs(pieces)
