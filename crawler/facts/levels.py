@@ -115,6 +115,7 @@ def postgraduate_level(url: str | None, text: str | None) -> int | None:
 
 _MODULE_SIZE = re.compile(r"[ \t-]*modules?\b", re.I)
 
+
 def credit_values(text: str | None, skip_module_sizes: bool = False) -> list[int]:
     """Every UK credit value stated in ``text`` (ECTS converted), in order.
 
