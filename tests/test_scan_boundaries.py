@@ -85,3 +85,28 @@ def test_the_length_test_agrees_with_the_unit_pattern_over_every_sentence(text):
         assert names_a_length(*found.span()) == bool(durations._UNIT_WORD.search(found.group(0))), found.group(0)
         if not names_a_length(*found.span()):
             assert durations.parse_duration(found.group(0)) == {"full-time": None, "part-time": None}
+
+
+@pytest.mark.parametrize("skip_module_sizes", [False, True])
+def test_the_credit_guard_never_hides_a_credit_value(skip_module_sizes):
+    from crawler.facts import levels
+
+    def unguarded(text):
+        values = []
+        for m in levels._CREDITS.finditer(text):
+            if skip_module_sizes and levels._MODULE_SIZE.match(text, m.end()):
+                continue
+            number = int(m.group("n") or m.group("n2"))
+            if (m.group("unit") or m.group("unit2") or "").lower().startswith("ects"):
+                number *= levels.ECTS_TO_CATS
+            if 5 <= number <= levels.MAX_CREDITS:
+                values.append(number)
+        return values
+
+    texts = _page_texts() + [
+        "180 credits; 60 ECTS; Credits: 30; 30-credit module; 20CATS points; projects and subjects of 30 effects",
+        "(credit value 15) MSc: 180 UK credits, 90 ects credits, credit points 60",
+        "sixty credits\u212a 30 cat\u017f and 60 credit\u0131",
+    ]
+    for text in texts:
+        assert levels.credit_values(text, skip_module_sizes) == unguarded(text), text[:80]

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 
 from crawler.scan.boundaries import compile_boundary_first
+from crawler.scan.literals import lowered_in_step
 
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -27,11 +28,9 @@ _QUANTITY = re.compile(
 # Every _QUANTITY match holds a unit of time: a sentence without one has no length, and is
 # skipped without trying _QUANTITY (whose number may start anywhere) at each character.
 # Over lowercased text the case-sensitive pattern lets re skip to a unit's first letter,
-# ~5 times faster than re.I; that is exact unless the text holds a character that re.I
-# folds onto an ASCII letter and str.lower() does not map one-for-one (İ ı ſ K).
+# ~5 times faster than re.I (see crawler.scan.literals.lowered_in_step).
 _UNIT_WORD = re.compile(_UNIT, re.I)
 _UNIT_WORD_LOWER = re.compile(_UNIT)
-_FOLDS_UNLIKE_LOWER = ("\u0130", "\u0131", "\u017f", "\u212a")
 _FULL_TIME = r"full[\s-]?time|\bft\b"
 _PART_TIME = r"part[\s-]?time|\bpt\b"
 _MODE = re.compile(rf"(?P<ft>{_FULL_TIME})|(?P<pt>{_PART_TIME})", re.I)
@@ -138,8 +137,8 @@ def states_course_length(sentence: str) -> bool:
 def length_test(text: str) -> Callable[[int, int], bool]:
     """A test of ``text[start:end]``: False when parse_duration can find no length there,
     because it names no unit of time."""
-    lowered = text.lower()
-    if len(lowered) == len(text) and not any(c in text for c in _FOLDS_UNLIKE_LOWER):
+    lowered = lowered_in_step(text)
+    if lowered is not None:
         return lambda start, end: _UNIT_WORD_LOWER.search(lowered, start, end) is not None
     return lambda start, end: _UNIT_WORD.search(text, start, end) is not None
 

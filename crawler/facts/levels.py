@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from crawler.scan.boundaries import compile_boundary_first
-from crawler.scan.literals import anchor_starts, finditer_at
+from crawler.scan.literals import anchor_starts, finditer_at, lowered_in_step
 
 # FHEQ covers levels 4-8; "level 3" on a page is an entry qualification (A level).
 _STATED_FHEQ = compile_boundary_first(r"\b(?:FHEQ|HE|academic|credit)\s*(?:level\s*)?(?P<n>[4-8])\b|\blevel\s*(?P<m>[4-8])\s*\(?FHEQ\b", re.I)
@@ -48,8 +48,10 @@ _CREDITS = compile_boundary_first(
     r"|\b(?P<unit2>credits?|cats(?:\s+points)?|credit\s+value)\s*[:\-]?\s*(?P<n2>\d{2,3})\b",
     re.I,
 )
-# Every _CREDITS match holds one of these; most pages' text is skipped without the regex.
-_CREDIT_GUARDS = ("credit", "cats", "ects")
+# Every _CREDITS match holds one of these after a digit, a space, a hyphen or a mark, never
+# after a letter ("projects", "subjects"): most pages' text is skipped without the regex.
+_CREDIT_UNITS = ("credit", "cats", "ects")
+
 # One ECTS credit is two UK (CATS) credits.
 ECTS_TO_CATS = 2
 # Credit totals beyond a doctorate's 540 are not credit values (e.g. "2026 credits").
@@ -116,6 +118,21 @@ def postgraduate_level(url: str | None, text: str | None) -> int | None:
 _MODULE_SIZE = re.compile(r"[ \t-]*modules?\b", re.I)
 
 
+def _may_state_credits(text: str) -> bool:
+    """False when ``text`` holds no credit unit where a _CREDITS match could have one."""
+    lowered = lowered_in_step(text)
+    if lowered is None:
+        return any(unit in text.lower() for unit in _CREDIT_UNITS)
+    for unit in _CREDIT_UNITS:
+        start = lowered.find(unit)
+        while start != -1:
+            before = lowered[start - 1] if start else " "
+            if not (before.isalpha() or before == "_"):
+                return True
+            start = lowered.find(unit, start + 1)
+    return False
+
+
 def credit_values(text: str | None, skip_module_sizes: bool = False) -> list[int]:
     """Every UK credit value stated in ``text`` (ECTS converted), in order.
 
@@ -123,8 +140,7 @@ def credit_values(text: str | None, skip_module_sizes: bool = False) -> list[int
     """
     if not text:
         return []
-    lowered = text.lower()
-    if not any(word in lowered for word in _CREDIT_GUARDS):
+    if not _may_state_credits(text):
         return []
     values = []
     for m in _CREDITS.finditer(text):

@@ -93,3 +93,18 @@ def anchor_starts(anchors: Iterable[re.Pattern], text: str) -> list[int]:
             starts.add(match.start())
             position = match.start() + 1
     return sorted(starts)
+
+
+# Characters that re.I folds onto an ASCII letter but str.lower() does not map one-for-one
+# (İ lowercases to two characters; ı, ſ and the Kelvin sign stay as they are).
+_FOLDS_UNLIKE_LOWER = ("\u0130", "\u0131", "\u017f", "\u212a")
+
+
+def lowered_in_step(text: str) -> str | None:
+    """``text.lower()`` when it keeps every offset and folds ASCII letters as re.I does, so a
+    lowercase pattern without re.I finds over it what the re.I pattern finds over ``text``
+    (and re can skip ahead to a literal, which re.I prevents); else None."""
+    lowered = text.lower()
+    if len(lowered) != len(text) or any(c in text for c in _FOLDS_UNLIKE_LOWER):
+        return None
+    return lowered
