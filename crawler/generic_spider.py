@@ -23,6 +23,7 @@ from crawler.distributed import apply_worker_settings, is_distributed
 from crawler.faults import fault_name, sitemap_fault
 from crawler.fetch.known_pages import KnownPages
 from crawler.fetch.page_links import LinkReader, PageLinks
+from crawler.fetch.seen_urls import seen_url_filter
 from crawler.items import FetchedPage
 from crawler.registry import Site
 from crawler.terms import SearchTerms, load_terms
@@ -105,8 +106,11 @@ class GenericCourseSpider(SitemapSpider):
         # site's menus and footers put the same links on every page, and the answer never changes
         # within a crawl.
         self._link_decisions: dict[tuple[str, str], int | None] = {}
+        self.links_already_seen = 0
 
     def closed(self, reason):
+        if self.links_already_seen:
+            self.crawler.stats.set_value("links/already_seen", self.links_already_seen)
         if self.known_pages is not None:
             self.known_pages.close()
 
@@ -238,13 +242,19 @@ class GenericCourseSpider(SitemapSpider):
 
     def follow_links(self, page_links: PageLinks) -> Iterable[Request]:
         decisions = self._link_decisions
+        seen = seen_url_filter(self.crawler)
         for url, text in page_links.links or ():
             key = (url, text)
             if key not in decisions:
                 decisions[key] = scope_rules.link_priority(url, text) if self.wants_url(url, text) else None
             priority = decisions[key]
-            if priority is not None:
-                yield Request(url, callback=self.parse_page, errback=self.on_error, priority=priority)
+            if priority is None:
+                continue
+            if seen is not None and seen.has_seen_url(url):
+                # The dupefilter would drop it: skip building the Request (crawler/fetch/seen_urls.py).
+                self.links_already_seen += 1
+                continue
+            yield Request(url, callback=self.parse_page, errback=self.on_error, priority=priority)
 
     def wants_url(self, url: str, anchor_text: str) -> bool:
         """Follow a link that matches the site's course patterns or looks in scope."""

@@ -130,4 +130,6 @@ DEFAULT_REQUEST_HEADERS = {
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 # Scrapy's fingerprints, each URL's worked out once (crawler/fetch/fingerprints.py).
 REQUEST_FINGERPRINTER_CLASS = "crawler.fetch.fingerprints.RememberingFingerprinter"
+# Scrapy's dupefilter, which also tells the spider the URLs it has seen (crawler/fetch/seen_urls.py).
+DUPEFILTER_CLASS = "crawler.fetch.seen_urls.SeenUrlDupeFilter"
 FEED_EXPORT_ENCODING = "utf-8"

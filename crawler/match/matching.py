@@ -198,6 +198,7 @@ class Matcher:
         found = self._scored({"title": title, "provider": provider, "url": url, "awards": awards})
         return [self._result(i, score, decision, reason) for i, score, decision, reason in found[:limit]]
 
+    @cyclic_gc_paused()
     def match_many(self, rows: list[dict]) -> list[dict | None]:
         """best() for many rows, scoring each provider block with one cdist call."""
         results: list[dict | None] = []
