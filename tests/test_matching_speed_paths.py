@@ -88,3 +88,17 @@ def test_only_words_is_the_not_word_pattern(titles):
 def test_every_award_spelling_has_a_first_letter():
     # Without them the word-by-word search is off and every title takes the slow pattern.
     assert normalise._AWARDS_BY_FIRST_LETTER is not None
+
+
+def test_one_thread_and_every_core_decide_alike(monkeypatch):
+    """Small cdist calls run on one thread (crawl pages), big ones on every core (batches): same results."""
+    from crawler.match import matching
+
+    providers, catalogue, candidates = _bench_matching().synthetic(2_000, 3_000, 4)
+    resolver = matching.ProviderResolver({f"p{n}": [name] for n, name in enumerate(providers)})
+    results = {}
+    for name, threshold in (("one thread", 10**12), ("every core", 0)):
+        monkeypatch.setattr(matching, "THREADED_PAIRS", threshold)
+        results[name] = matching.Matcher(catalogue, resolver).match_many(candidates)
+    assert sum(1 for r in results["one thread"] if r) > 500
+    assert results["one thread"] == results["every core"]
