@@ -61,3 +61,17 @@ def test_a_file_is_built_once_per_text(tmp_path):
         with pytest.raises(ConfigError):
             built_from_yaml(path, ConfigError, build)
     assert len(calls) == 4
+
+
+@pytest.mark.parametrize("name", ["data/sites.yaml", "search_terms.yaml", "data/scope_terms.yaml"])
+def test_the_project_files_read_as_pyyamls_own_safe_loader_reads_them(name):
+    """The reader uses libyaml's parser where PyYAML has it; the documents must not change."""
+    import yaml
+
+    from crawler.configfile import UniqueKeyLoader
+    from crawler.paths import PROJECT_ROOT
+
+    text = (PROJECT_ROOT / name).read_text(encoding="utf-8")
+    if yaml.__with_libyaml__:
+        assert issubclass(UniqueKeyLoader, yaml.CSafeLoader)
+    assert yaml.load(text, Loader=UniqueKeyLoader) == yaml.load(text, Loader=yaml.SafeLoader)
