@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urljoin
 
-from crawler.generic_spider import canonical_url
+from crawler.fetch.spider import canonical_url
 
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 

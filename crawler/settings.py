@@ -75,11 +75,11 @@ DOWNLOADER_MIDDLEWARES = {
     # Sits next to the downloader so it records and replays raw responses, and
     # robots.txt, redirects, retries and decompression behave as they did live.
     "crawler.archive.ArchiveMiddleware": 950,
-    # The HTTP cache, minus its error recovery (see crawler/httpcache.py).
+    # The HTTP cache, minus its error recovery (see crawler/fetch/httpcache.py).
     "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
-    "crawler.httpcache.RevalidatingCacheMiddleware": 900,
+    "crawler.fetch.httpcache.RevalidatingCacheMiddleware": 900,
     # Outside the archive and the HTTP cache, so it counts what the network (or archive) sent.
-    "crawler.wirestats.WireStatsMiddleware": 960,
+    "crawler.fetch.wirestats.WireStatsMiddleware": 960,
     # Just outside RedirectMiddleware (600), so it sees every 3xx.
     "crawler.redirects.RedirectAliasMiddleware": 610,
     "crawler.faults.RedirectFaultMiddleware": 620,

@@ -6,7 +6,7 @@ import importlib
 import inspect
 import sys
 
-from crawler.generic_spider import GenericCourseSpider
+from crawler.fetch.spider import GenericCourseSpider
 import scope_rules
 from crawler.catalogue import read_catalogue
 from crawler.configfile import ConfigError

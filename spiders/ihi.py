@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from crawler.generic_spider import GenericCourseSpider, canonical_url
+from crawler.fetch.spider import GenericCourseSpider, canonical_url
 
 # The parameters that name a course on the learning platform; every other one is a view.
 COURSE_ID_PARAMS = ("courseguid", "learningactivityid", "catalogguid")

@@ -11,7 +11,7 @@ from scrapy.linkextractors import LinkExtractor
 
 from crawler.archive import iter_archived_pages
 from crawler.fetch.page_links import LinkReader, PageLinks
-from crawler.generic_spider import SKIP_EXTENSIONS
+from crawler.fetch.spider import SKIP_EXTENSIONS
 from crawler.paths import project_path
 
 HREFS = [

@@ -2,7 +2,7 @@ import pytest
 
 from crawler.registry import load_registry
 from crawler.spiderloader import spider_class_for
-from crawler.generic_spider import canonical_url
+from crawler.fetch.spider import canonical_url
 
 
 @pytest.mark.parametrize("url, expected", [

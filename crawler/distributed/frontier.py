@@ -16,7 +16,7 @@ import logging
 from scrapy_redis.scheduler import Scheduler
 
 from crawler.distributed import keys_for, new_worker_id
-from crawler.generic_spider import canonical_url
+from crawler.fetch.spider import canonical_url
 
 logger = logging.getLogger(__name__)
 
