@@ -5,20 +5,15 @@ The comparison crawl runs the same real local site with Scrapy's own RFPDupeFilt
 (-s DUPEFILTER_CLASS=...), which remembers no URLs, so the spider builds every Request.
 """
 
-import json
 import sqlite3
-import subprocess
-import sys
 from collections import Counter
 
-import yaml
 from scrapy import Request, Spider
 from scrapy.utils.test import get_crawler
 
 from crawler.fetch.seen_urls import SeenUrlDupeFilter, seen_url_filter
-
-from crawler.paths import PROJECT_ROOT
 from tests.support.local_site import LocalSite, html
+from tests.support.site_crawl import crawl_local_site
 
 SUBJECTS = ["Improvement Science", "Patient Safety", "Clinical Research", "Healthcare Leadership",
             "Implementation Science", "Quality Improvement"]
@@ -57,21 +52,8 @@ def build_site() -> dict:
 
 
 def crawl(tmp_path, name: str, site: LocalSite, *extra: str) -> tuple[dict, sqlite3.Connection]:
-    sites_file = tmp_path / "sites.yaml"
-    sites_file.write_text(yaml.safe_dump({"sites": [{
-        "key": "menu_uni", "name": "Menu University", "region": "south", "kind": "university",
-        "home": f"{site.origin}/courses/", "allowed_domains": ["127.0.0.1"],
-        "listings": [f"{site.origin}/courses/"], "follow": ["/courses/"]}]}))
-    db_path = tmp_path / name / "courses.db"
-    db_path.parent.mkdir()
-    result = subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawlall", "--db", str(db_path), "-s", f"SITES_FILE={sites_file}",
-         "-s", "HTTPCACHE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", *extra],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr[-3000:]
-    conn = sqlite3.connect(db_path)
-    stats = json.loads(conn.execute("SELECT stats FROM run_sites ORDER BY run_id DESC LIMIT 1").fetchone()[0])
-    return stats, conn
+    stats, db_path = crawl_local_site(tmp_path, name, site, "menu_uni", "-s", "HTTPCACHE_ENABLED=0", *extra)
+    return stats, sqlite3.connect(db_path)
 
 
 def stored_pages(conn: sqlite3.Connection) -> list[tuple]:

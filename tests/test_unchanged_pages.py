@@ -8,13 +8,10 @@ is followed, and the others are still not parsed.
 
 import json
 import sqlite3
-import sys
-import subprocess
 
-import yaml
 
-from crawler.paths import PROJECT_ROOT
 from tests.support.local_site import LocalSite, html
+from tests.support.site_crawl import crawl_local_site
 
 SUBJECTS = ["Improvement Science", "Patient Safety", "Clinical Research", "Healthcare Leadership"]
 MENU = '<nav><a href="/courses/">Courses</a> <a href="/about">About us</a> <a href="/prospectus.pdf">PDF</a></nav>'
@@ -47,22 +44,10 @@ def build_site() -> dict:
 
 
 def crawl(tmp_path, name: str, site: LocalSite, *extra: str) -> dict:
-    """One night of `scrapy crawlall` into tmp_path/name; the site's stats for the night."""
-    sites_file = tmp_path / "sites.yaml"
-    sites_file.write_text(yaml.safe_dump({"sites": [{
-        "key": "night_uni", "name": "Night University", "region": "south", "kind": "university",
-        "home": f"{site.origin}/courses/", "allowed_domains": ["127.0.0.1"],
-        "listings": [f"{site.origin}/courses/"], "follow": ["/courses/"]}]}))
-    db_path = tmp_path / name / "courses.db"
-    db_path.parent.mkdir(exist_ok=True)
-    result = subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawlall", "--db", str(db_path), "-s", f"SITES_FILE={sites_file}",
-         "-s", f"HTTPCACHE_DIR={tmp_path / name / 'httpcache'}", "-s", "DOWNLOAD_DELAY=0",
-         "-s", "AUTOTHROTTLE_ENABLED=0", *extra],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr[-3000:]
-    with sqlite3.connect(db_path) as conn:
-        return json.loads(conn.execute("SELECT stats FROM run_sites ORDER BY run_id DESC LIMIT 1").fetchone()[0])
+    """One night of `scrapy crawlall` into tmp_path/name, with its own HTTP cache; the site's stats for the night."""
+    stats, _ = crawl_local_site(tmp_path, name, site, "night_uni", "-s", f"HTTPCACHE_DIR={tmp_path / name / 'httpcache'}",
+                                *extra)
+    return stats
 
 
 def stored(db_path) -> dict:
