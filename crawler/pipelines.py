@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 
@@ -182,9 +181,9 @@ class CoursePipeline:
         unchanged = self.skip_if_unchanged(page)
         if unchanged:
             return unchanged
-        future = self.pool.submit(page.body, page.url, page.encoding, page.site, page.canonical_url or page.url)
         try:
-            analysis = await asyncio.wrap_future(future)
+            analysis = await self.pool.analyse(page.body, page.url, page.encoding, page.site,
+                                               page.canonical_url or page.url)
         except Exception as exc:  # a page that breaks the analyser is logged and skipped, never the crawl
             return self.analysis_failed(page, exc)
         return self.write_page(page, analysis)
