@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 import lxml.html  # noqa: E402
 
 import scope_rules  # noqa: E402
-from crawler.analysis import PageAnalyser  # noqa: E402
+from crawler.analyse.analyser import PageAnalyser  # noqa: E402
 from crawler.catalogue import read_catalogue  # noqa: E402
 from crawler.extract import extract_course_facts  # noqa: E402
 from crawler.facts import realpages  # noqa: E402

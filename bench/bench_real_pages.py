@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler.analysis import PageAnalyser  # noqa: E402
+from crawler.analyse.analyser import PageAnalyser  # noqa: E402
 from crawler.catalogue import read_catalogue  # noqa: E402
 from crawler.facts import realpages  # noqa: E402
 from crawler.registry import load_registry  # noqa: E402

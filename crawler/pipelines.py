@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import logging
 
-from crawler.analysis import Analysis, PageAnalyser
-from crawler.analysis_pool import close_shared_pool, open_shared_pool
+from crawler.analyse.analyser import Analysis, PageAnalyser
+from crawler.analyse.workers import close_shared_pool, open_shared_pool
 from crawler.catalogue import load_catalogue
 from crawler.items import FetchedPage
 from crawler.paths import project_path
@@ -99,7 +99,7 @@ class CoursePipeline:
         self.catalogue_path = settings.get("CATALOGUE_FILE")
         # REEXTRACT=1 reads every page again even when unchanged (after changing the extractor).
         self.reextract = settings.getbool("REEXTRACT")
-        # ANALYSIS_PROCESSES=N analyses pages in N worker processes (crawler/analysis_pool.py).
+        # ANALYSIS_PROCESSES=N analyses pages in N worker processes (crawler/analyse/workers.py).
         self.processes = settings.getint("ANALYSIS_PROCESSES")
         self.pool = None
         self.db = None

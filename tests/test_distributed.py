@@ -16,7 +16,7 @@ from collections import Counter
 import pytest
 import yaml
 
-from crawler.analysis import Analysis
+from crawler.analyse.analyser import Analysis
 from crawler.paths import PROJECT_ROOT
 from tests.support.local_site import LocalSite, html
 
@@ -372,7 +372,7 @@ def test_an_item_from_an_older_worker_is_analysed_by_the_writer():
 
 def test_extract_on_a_worker_then_match_on_the_writer_equals_analyse(tmp_path):
     """analyse(match=False) sent as JSON, then complete(): the same Analysis as analyse() in one step."""
-    from crawler.analysis import PageAnalyser
+    from crawler.analyse.analyser import PageAnalyser
     from crawler.distributed.worker import decode_item, encode_page
     from crawler.items import FetchedPage
     from crawler.registry import load_registry

@@ -16,7 +16,7 @@ import sqlite3
 
 import pytest
 
-from crawler.analysis import PageAnalyser
+from crawler.analyse.analyser import PageAnalyser
 from crawler.archive import iter_archived_pages
 from crawler.catalogue import read_catalogue
 from crawler.facts import realpages

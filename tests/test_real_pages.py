@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from crawler.analysis import PageAnalyser
+from crawler.analyse.analyser import PageAnalyser
 from crawler.catalogue import read_catalogue
 from crawler.facts import realpages
 from crawler.registry import load_registry

@@ -6,7 +6,7 @@ from crawler.pipelines import candidate_row
 from crawler.registry import load_registry
 from crawler.rescore import rescore_candidates
 from crawler.storage import upsert_candidate
-from crawler.analysis import Analysis
+from crawler.analyse.analyser import Analysis
 
 
 def store(db, registry, url, title, summary):

@@ -21,7 +21,7 @@ from crawler.storage import catalogue_rows, open_db
 from crawler.terms import load_terms
 
 if TYPE_CHECKING:
-    from crawler.analysis import PageAnalyser
+    from crawler.analyse.analyser import PageAnalyser
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ class Command(ScrapyCommand):
 def build_analyser(settings) -> PageAnalyser:
     # Imported here: Scrapy imports every command module for every command (`scrapy list`,
     # `review`, `export`), and the analysis compiles its patterns on import (~0.45 s).
-    from crawler.analysis import PageAnalyser
+    from crawler.analyse.analyser import PageAnalyser
 
     registry = load_registry(settings.get("SITES_FILE"))
     terms = load_terms(settings.get("SEARCH_TERMS_FILE"))

@@ -14,7 +14,7 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 import scope_rules
-from crawler.analysis import Analysis, PageAnalyser
+from crawler.analyse.analyser import Analysis, PageAnalyser
 from crawler.distributed import DEFAULT_WORKER_TTL, HEARTBEAT_INTERVAL, keys_for, new_worker_id, redis_client
 from crawler.distributed.frontier import SiteFrontier
 from crawler.items import FetchedPage

@@ -20,7 +20,7 @@ import time
 import uuid
 
 from crawler.alerts import facts_empty_share, previous_site_result, record_alerts, site_alerts
-from crawler.analysis import Analysis
+from crawler.analyse.analyser import Analysis
 from crawler.distributed import keys_for, redis_client
 from crawler.distributed.frontier import SiteFrontier
 from crawler.distributed.worker import decode_item

@@ -26,7 +26,7 @@ import struct
 from multiprocessing.connection import Connection
 
 import scope_rules
-from crawler.analysis import Analysis, PageAnalyser
+from crawler.analyse.analyser import Analysis, PageAnalyser
 from crawler.registry import load_registry
 from crawler.terms import load_terms
 

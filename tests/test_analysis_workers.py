@@ -13,8 +13,8 @@ import time
 
 import pytest
 
-from crawler.analysis import PageAnalyser
-from crawler.analysis_pool import AnalysisPool, AnalysisWorkerError
+from crawler.analyse.analyser import PageAnalyser
+from crawler.analyse.workers import AnalysisPool, AnalysisWorkerError
 from crawler.catalogue import read_catalogue
 from crawler.paths import PROJECT_ROOT
 from crawler.registry import load_registry
