@@ -33,6 +33,7 @@ from crawler.terms import load_terms
 logger = logging.getLogger(__name__)
 
 _LENGTH = struct.Struct("!i")  # what Connection.send_bytes writes before a message under 2 GiB
+MAX_MESSAGE_BYTES = 0x7FFFFFFF
 # A worker that does not leave within this after its job pipe closes is killed.
 STOP_TIMEOUT_S = 10.0
 
@@ -112,6 +113,9 @@ class _Worker:
 
     def send(self, job: tuple, future: asyncio.Future) -> None:
         payload = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+        if len(payload) > MAX_MESSAGE_BYTES:  # Connection frames a bigger message differently
+            future.set_exception(AnalysisWorkerError(f"page of {len(payload)} bytes is too big to hand to a worker"))
+            return
         self.waiting.append(future)
         # Buffered by the transport when the pipe is full: a 2 MB page never blocks the reactor.
         self.jobs.write(_LENGTH.pack(len(payload)) + payload)
