@@ -86,3 +86,20 @@ def test_modes_in_text_uses_the_faster_pattern_and_gives_the_plain_answer():
         plain = {mode for mode, pattern in modes._TEXT_PATTERNS
                  if any(word in lowered for word in modes._TEXT_GUARDS[mode]) and pattern.search(text)}
         assert modes.modes_in_text(text) == plain, text[:80]
+
+
+APPLY_PHRASES = ["apply now", "how to apply", "apply online", "apply for this", "book now", "book onto", "book on this",
+                 "enrol now", "register now", "register for this module", "start the course", "start course"]
+
+
+def test_the_apply_cue_is_found_where_re_finds_it():
+    from crawler.facts import pagekind
+
+    search = pagekind._APPLY_SEARCH
+    assert search.by_word is not None
+    for phrase in APPLY_PHRASES:
+        assert re.search(pagekind._APPLY_SOURCE, phrase), phrase
+    texts = [t.lower() for t in _page_texts()] + APPLY_PHRASES + ["apply", "reapply now", "booking now", "register"]
+    assert sum(search.found_in(text) for text in texts) > 10
+    for text in texts:
+        assert search.found_in(text) == (re.search(pagekind._APPLY_SOURCE, text) is not None), text[:80]
