@@ -28,6 +28,10 @@ def _words(source: str, flags: int = 0):
     (r"\bsees\b", [("sees", r"sees\b")]),
     # An alternative that is one group is read inside, its flags kept.
     (r"(?m:^\s*(?:[•·*-]\s*)?full[\s-]?time\s*(?:\(|:))", [("full", r"(?m:full[\s-]?time\s*(?:\(|:))")]),
+    # The count of a repeat is no text: "{0,200}" is not a run of characters.
+    (r"\bx\s+(?:\w+\s+){0,200}yz", None),
+    (r"\bthis\s+(?:\w+\s+){0,2}course\b", [("course", r"course\b")]),
+    (r"\bab{2}cde", [("cde", "cde")]),
     # Nothing in a repeated group is read.
     (r"(?:online\s+)+course|\bweb", [("course", "course"), ("web", "web")]),
     # No anchor: an alternative with no run of three letters, a group reference, a
@@ -103,3 +107,19 @@ def test_the_apply_cue_is_found_where_re_finds_it():
     assert sum(search.found_in(text) for text in texts) > 10
     for text in texts:
         assert search.found_in(text) == (re.search(pagekind._APPLY_SOURCE, text) is not None), text[:80]
+
+
+def test_anchored_search_answers_as_re_for_every_cue_pattern():
+    # The page-type cues are varied regexes (counted repeats, optional groups, lookarounds,
+    # line anchors): found_in must give re's answer for each, anchored or not.
+    from crawler.facts import pagecues, pagekind
+
+    patterns = [*pagecues._HEAD_GROUP.patterns.values(), *pagekind._TEXT_CUES.values()]
+    texts = [t.lower() for t in _page_texts()] + _page_texts()
+    anchored = 0
+    for pattern in patterns:
+        search = AnchoredSearch(pattern.pattern, pattern.flags)
+        anchored += search.by_word is not None
+        for text in texts:
+            assert search.found_in(text) == (pattern.search(text) is not None), (pattern.pattern[:60], text[:80])
+    assert anchored >= 8

@@ -22,6 +22,8 @@ _SPECIAL = set(".^$*+?{}[]\\|()")
 _QUANTIFIERS = set("*+?{")
 # Group references and conditionals tie a piece of a pattern to groups before it.
 _REFERENCES = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+# A counted repeat, "{2}", "{0,3}", "{,4}"; any other "{" is itself.
+_COUNTS = re.compile(r"\{\d*(?:,\d*)?\}")
 # A group that is a whole alternative: "(?:...)" or with scoped flags, "(?m:...)".
 _WHOLE_GROUP = re.compile(r"\(\?([a-zA-Z-]*):")
 
@@ -137,6 +139,8 @@ def _literal_runs(alternative: str) -> list[tuple[int, str]]:
                 literal = None  # \b, \s, \d, \n...: a class or an assertion, not this letter
         elif char == "[":
             token, literal = alternative[i:_class_end(alternative, i)], None
+        elif char == "{" and (counts := _COUNTS.match(alternative, i)):
+            token, literal = counts.group(0), None  # "{0,2}" repeats what is before it: its digits are no text
         elif char in _SPECIAL:
             token, literal = char, None
             depth += char == "("
