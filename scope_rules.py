@@ -379,7 +379,8 @@ def _english_share(text: str) -> float:
     words = _WORDS.findall(text[:5000].lower())
     if not words:
         return 0.0
-    return sum(w in _ENGLISH_STOPWORDS for w in words) / len(words)
+    # The same count as summing ``w in _ENGLISH_STOPWORDS`` in a generator, without a Python step a word.
+    return sum(map(_ENGLISH_STOPWORDS.__contains__, words)) / len(words)
 
 
 def _health_service_domain(url) -> str | None:

@@ -70,3 +70,14 @@ def test_listing_is_the_plain_definition_on_page_text():
 def test_every_award_name_starts_with_a_counted_pair():
     for name in scope_rules._AWARD_NAMES:
         assert scope_rules._AWARD_HEADS.fullmatch(name[:2]), name
+
+
+def test_english_share_is_the_plain_count():
+    def plain(text):
+        words = scope_rules._WORDS.findall(text[:5000].lower())
+        if not words:
+            return 0.0
+        return sum(w in scope_rules._ENGLISH_STOPWORDS for w in words) / len(words)
+
+    for text in _texts() + ["", "123", "The and of", "Ceci n'est pas une pipe", "THE AND OF TO IN"]:
+        assert scope_rules._english_share(text) == plain(text)
