@@ -110,9 +110,15 @@ _DEAD_END_LINK = re.compile(
 # and Northern Ireland's health and social care service.
 _HEALTH_SERVICE_DOMAIN = re.compile(r"^[a-z]+://(?:[^/?#@]*\.)?(nhs\.uk|nhs\.scot|nhs\.wales|hscni\.net)(?::\d+)?(?:[/?#]|$)")
 
-_AWARD_WORDS = re.compile(
-    r"\b(?:MSc|MA|MRes|MPhil|MPH|MBA|PhD|PgCert|PgDip|PGCert|PGDip|BSc|BA|LLM|MEng|FdSc|FdA)\b"
-)
+_AWARD_NAMES = ("MSc", "MA", "MRes", "MPhil", "MPH", "MBA", "PhD", "PgCert", "PgDip", "PGCert", "PGDip", "BSc", "BA", "LLM",
+                "MEng", "FdSc", "FdA")
+_AWARD_WORDS = re.compile(r"\b(?:" + "|".join(_AWARD_NAMES) + r")\b")
+# Every award word starts with one of these letter pairs, and award words never overlap, so a
+# text holds at least as many of the pairs as award words. re skips through a text to the
+# pairs' capitals at C speed, while _AWARD_WORDS, led by \b, is tried at every character
+# (~0.3 ms on the 8,000 characters of a generated page): counted first, the pairs spare most
+# pages that search.
+_AWARD_HEADS = re.compile("|".join(sorted({name[:2] for name in _AWARD_NAMES})))
 _WORDS = re.compile(r"[^\W\d_]+")
 _ENGLISH_STOPWORDS = frozenset(
     "the and of to in for with on is are you your this that from by as at or be will our".split()
@@ -360,6 +366,8 @@ def _untyped_page_reason(rules: ScopeRules, facts: dict, fields: _Fields) -> dic
 
 def _looks_like_listing(text: str) -> int:
     """Number of award names when the text reads like a list of course titles, else 0."""
+    if len(_AWARD_HEADS.findall(text)) < LISTING_AWARD_MENTIONS:
+        return 0  # fewer pairs than that, fewer award words
     awards = len(_AWARD_WORDS.findall(text))
     if awards < LISTING_AWARD_MENTIONS:
         return 0
@@ -371,7 +379,8 @@ def _english_share(text: str) -> float:
     words = _WORDS.findall(text[:5000].lower())
     if not words:
         return 0.0
-    return sum(w in _ENGLISH_STOPWORDS for w in words) / len(words)
+    # The same count as summing ``w in _ENGLISH_STOPWORDS`` in a generator, without a Python step a word.
+    return sum(map(_ENGLISH_STOPWORDS.__contains__, words)) / len(words)
 
 
 def _health_service_domain(url) -> str | None:

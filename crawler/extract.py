@@ -164,8 +164,11 @@ def _extract(html, url: str, encoding: str | None, facts: dict) -> None:
     body = root.find("body")
     body = body if body is not None else root
     main = pagetext.main_element(root)
-    main_text = pagetext.element_text(main)[:MAX_ANALYSIS_CHARS]
-    body_text = main_text if main is body else pagetext.element_text(body)[:MAX_ANALYSIS_CHARS]
+    main_raw = main.text_content()
+    main_text = pagetext.normalise_text(main_raw)
+    # Only read_keyfacts reads the whole body; a body holding only its main has the main's text.
+    body_text = main_text if main is body else pagetext.enclosing_text(body.text_content(), main_raw, main_text)
+    main_text, body_text = main_text[:MAX_ANALYSIS_CHARS], body_text[:MAX_ANALYSIS_CHARS]
     keyfacts = read_keyfacts(body, body_text)
     course = _main_course(data)
     sources = facts["sources"]

@@ -75,3 +75,23 @@ def test_anchor_starts_find_every_stated_level(text):
 def test_anchor_starts_include_overlapping_matches():
     from crawler.scan.literals import anchor_starts
     assert anchor_starts([re.compile("aa"), re.compile("ab")], "aaab") == [0, 1, 2]
+
+
+@pytest.mark.parametrize("literal, text", [
+    ("a", "a banana, a-z"), ("aa", "aaaa"), ("’", "it’s the course’s"), ("£", "no fee"), ("x", ""),
+])
+def test_occurrences_are_what_the_automaton_finds(literal, text):
+    from crawler.scan.literals import occurrences
+
+    assert occurrences(text, literal) == LiteralIndex([literal]).starts(text).get(literal, [])
+
+
+def test_single_letter_literals_are_found_only_when_asked():
+    from crawler.facts import pagekind
+
+    group = pagekind._TEXT_CUE_GROUP
+    assert "a" in group.single and "a" not in group._index.literals  # the listing cue's "a"
+    scanned = group.scan("browse a - z of courses, a to z")
+    assert scanned._singles == {}
+    assert [m.span() for m in scanned.finditer("listing")] == [m.span() for m in group.patterns["listing"].finditer(scanned.text)]
+    assert "a" in scanned._singles

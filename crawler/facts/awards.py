@@ -6,6 +6,8 @@ import re
 from functools import lru_cache
 
 from crawler.scan.boundaries import named_alternation
+from crawler.scan.firsts import behind_first_chars
+from crawler.scan.literals import lowered_in_step
 
 # Canonical spellings from docs/architecture.md, in the order results are listed.
 AWARD_ORDER = (
@@ -75,6 +77,13 @@ _SPELLINGS_CS = (
 # leaves a place inside a word at once instead of entering each spelling (~2 ms a page).
 _AWARD_I = re.compile(named_alternation([(f"i{n}", p) for n, (_, p) in enumerate(_SPELLINGS_I)]), re.I)
 _AWARD_CS = re.compile(named_alternation([(f"c{n}", p) for n, (_, p) in enumerate(_SPELLINGS_CS)]))
+# The same alternations found faster (~3 times on the development pages' text, ~0.5 ms a page):
+# the case-insensitive spellings over the text lowercased in step (crawler/scan/literals), and
+# both behind a lookahead for the letters a spelling can start with (crawler/scan/firsts), so
+# re enters the named groups only at the start of a word that may be one. The spellings are
+# lowercase: over lowered text, without re.I, they match what re.I matches.
+_AWARD_I_LOWER = re.compile(behind_first_chars(_AWARD_I.pattern))
+_AWARD_CS_FAST = re.compile(behind_first_chars(_AWARD_CS.pattern))
 _GROUP_AWARD = {f"i{n}": a for n, (a, _) in enumerate(_SPELLINGS_I)}
 _GROUP_AWARD.update({f"c{n}": a for n, (a, _) in enumerate(_SPELLINGS_CS)})
 
@@ -104,8 +113,11 @@ def find_awards(text: str | None) -> list[str]:
     if not text:
         return []
     found = set()
-    for pattern in (_AWARD_I, _AWARD_CS):
-        for match in pattern.finditer(text):
+    lowered = lowered_in_step(text)
+    scans = ((_AWARD_I_LOWER, lowered) if lowered is not None else (_AWARD_I, text), (_AWARD_CS_FAST, text))
+    for pattern, subject in scans:
+        # The offsets of a match over the lowered text are the text's own.
+        for match in pattern.finditer(subject):
             if _is_post_nominal(text, match):
                 continue
             found.add(_GROUP_AWARD[match.lastgroup])

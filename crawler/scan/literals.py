@@ -34,6 +34,17 @@ class LiteralIndex:
         return found
 
 
+def occurrences(text: str, literal: str) -> list[int]:
+    """Every start offset of ``literal`` in ``text``, overlaps included, in text order (what
+    ``LiteralIndex([literal]).starts(text)`` gives for it, or [] where it has none)."""
+    found = []
+    at = text.find(literal)
+    while at >= 0:
+        found.append(at)
+        at = text.find(literal, at + 1)
+    return found
+
+
 def candidate_starts(found: dict[str, list[int]], literals: frozenset[str]) -> list[int]:
     """The sorted start offsets where any of ``literals`` occurs, from ``LiteralIndex.starts``.
 

@@ -7,7 +7,7 @@ from collections.abc import Hashable, Iterator, Mapping
 
 from crawler.scan.boundaries import compile_boundary_first
 from crawler.scan.firsts import ANY_DIGIT, first_literals
-from crawler.scan.literals import LiteralIndex, candidate_starts, finditer_at, search_at
+from crawler.scan.literals import LiteralIndex, candidate_starts, finditer_at, occurrences, search_at
 
 _DIGIT = re.compile(r"\d")
 
@@ -23,8 +23,13 @@ class PatternGroup:
         # The same regexes, each boundary tested once per place tried (crawler/scan/boundaries).
         self.matchers = {key: compile_boundary_first(pattern.pattern, pattern.flags) if isinstance(pattern.pattern, str)
                          else pattern for key, pattern in self.patterns.items()}
-        self._index = LiteralIndex(literal for firsts in self.firsts.values() if firsts
-                                   for literal in firsts if literal != ANY_DIGIT)
+        literals = {literal for firsts in self.firsts.values() if firsts for literal in firsts if literal != ANY_DIGIT}
+        # One-character literals ("a", "'", "£") occur all over a text: in the automaton they were
+        # most of its hits (a Python step each), mostly for patterns the page never asks for (the
+        # listing cue's "a", the quotes cue's apostrophes). Each is found on its own when a
+        # pattern needing it is asked.
+        self.single = frozenset(literal for literal in literals if len(literal) == 1)
+        self._index = LiteralIndex(literals - self.single)
 
     def scan(self, text: str) -> ScannedText:
         return ScannedText(self, text)
@@ -38,17 +43,26 @@ class ScannedText:
         self.text = text
         self._found = group._index.starts(text)
         self._digits: list[int] | None = None
+        self._singles: dict[str, list[int]] = {}
 
     def _starts(self, key) -> list[int] | None:
         firsts = self.group.firsts[key]
         if firsts is None:
             return None
         starts = candidate_starts(self._found, firsts)
+        extra = [self._single_starts(char) for char in firsts & self.group.single]
         if ANY_DIGIT in firsts:
             if self._digits is None:
                 self._digits = [m.start() for m in _DIGIT.finditer(self.text)]
-            starts = sorted(set(starts).union(self._digits))
+            extra.append(self._digits)
+        if any(extra):
+            starts = sorted(set(starts).union(*extra))
         return starts
+
+    def _single_starts(self, char: str) -> list[int]:
+        if char not in self._singles:
+            self._singles[char] = occurrences(self.text, char)
+        return self._singles[char]
 
     def search(self, key) -> re.Match | None:
         pattern, starts = self.group.matchers[key], self._starts(key)

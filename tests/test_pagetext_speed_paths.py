@@ -1,0 +1,106 @@
+"""crawler/pagetext's shortcuts give the text the plain definitions give.
+
+Each shortcut is compared with the definition it replaces: on the text of every element of
+the fixture pages (and of the development pages when they are there, in every wrapping),
+and on awkward strings chosen so that dropping any condition of a shortcut fails a case.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crawler import pagetext
+from crawler.facts import realpages
+
+EXTRACT_PAGES = Path(__file__).parent / "fixtures" / "extract"
+
+
+def plain_normalise(text: str) -> str:
+    """normalise_text in plain steps, each on every text: spaces and blank lines collapsed by
+    regexes, bars stripped from the lines that have one, skip links dropped where the lowered
+    text names one ("ſkip to content" matches _SKIP_LINES but lowers to no hint), line breaks
+    collapsed again."""
+    text = pagetext._LINE_BREAKS.sub("\n", pagetext._SPACES.sub(" ", text))
+    text = "\n".join(line.strip(" |") if "|" in line else line for line in text.split("\n"))
+    if any(hint in text.lower() for hint in pagetext._SKIP_HINTS):
+        text = pagetext._SKIP_LINES.sub("", text)
+    return pagetext._LINE_BREAKS.sub("\n", text).strip()
+
+
+def _trees():
+    """Each page cleaned and marked as extract does, with its main element."""
+    bodies = [path.read_bytes() for path in sorted(EXTRACT_PAGES.glob("*.html"))]
+    if realpages.dev_pages_path().exists():
+        bodies += [realpages.wrap_page(page, wrapping) for page in realpages.load_dev_pages()
+                   for wrapping in realpages.WRAPPINGS]
+    for body in bodies:
+        text, _ = pagetext.decode_html(body)
+        root = pagetext.parse_html(text)
+        pagetext.clean_tree(root)
+        pagetext.mark_blocks(root)
+        yield root, pagetext.main_element(root)
+
+
+@pytest.fixture(scope="module")
+def trees():
+    return list(_trees())
+
+
+AWKWARD = [
+    "", " ", "\n", "\n\n", "a", " a ", "a  b", "a\t\tb", "a\xa0b", "a \n b", "a\n\n\nb", " \n \n ", "a\n", "\na",
+    "\n\nTitle\n\n  Duration | 1 year | \n\n", "a\r\nb", "a\u2028b", "  lead  \n  trail  ", "\t\n\t",
+    "| Home | Courses |\n\nMSc Nursing\n|", " | a\nb | ", "||\n||", "a | b\n |\n c",
+    "Skip to content\nMSc Nursing", " Skip to main content\nMSc", "MSc\nBack to top ", "MSc\nback to top",
+    "Print this page | MSc", "share this page\n| a |\nb", "skip to content", " skip to content", "\u017fkip to content\nMSc",
+]
+
+
+@pytest.mark.parametrize("text", AWKWARD)
+def test_normalise_text_is_the_plain_definition_on_awkward_text(text):
+    assert pagetext.normalise_text(text) == plain_normalise(text)
+
+
+@pytest.mark.parametrize("text", AWKWARD)
+def test_collapse_layout_is_the_regexes_on_awkward_text(text):
+    assert pagetext._collapse_layout(text) == pagetext._LINE_BREAKS.sub("\n", pagetext._SPACES.sub(" ", text))
+
+
+def test_normalise_text_is_the_plain_definition_on_every_element(trees):
+    checked = 0
+    for root, _ in trees:
+        for el in root.iter():
+            if isinstance(el.tag, str):
+                raw = el.text_content()
+                assert pagetext.normalise_text(raw) == plain_normalise(raw), raw[:200]
+                assert pagetext._collapse_layout(raw) == pagetext._LINE_BREAKS.sub("\n", pagetext._SPACES.sub(" ", raw))
+                checked += 1
+    assert checked > 5_000
+
+
+def test_the_body_around_the_main_has_the_text_of_the_body(trees):
+    shortcuts = 0
+    for root, main in trees:
+        body = root.find("body")
+        inner_raw, outer_raw = main.text_content(), body.text_content()
+        expected = pagetext.normalise_text(outer_raw)
+        assert pagetext.enclosing_text(outer_raw, inner_raw, pagetext.normalise_text(inner_raw)) == expected
+        shortcuts += pagetext._only_whitespace_around(outer_raw, inner_raw)
+    assert shortcuts > 10  # the shortcut is taken, so its condition is what is tested
+
+
+@pytest.mark.parametrize("outer, inner", [
+    # Each case breaks one condition of the shortcut, and the results differ there.
+    (" skip to content", "skip to content"),  # no line break in the inner text: its only line is its first
+    (" Skip to content\nMSc Nursing\n", "Skip to content\nMSc Nursing\n"),  # inner first line not blank
+    ("\nSkip to content ", "\nSkip to content"),  # inner last line not blank
+    ("Home\nMSc\n", "\nMSc\n"),  # words before the inner text
+    ("\nMSc\nHome", "\nMSc\n"),  # words after it
+    ("\nMSc Nursing\n", "\nMSc\n"),  # the inner text is not in the outer text
+    # The shortcut applies: whitespace around a text whose first and last lines are blank.
+    (" \n\n\nMSc | a |\nSkip to content\n \t\n", "\n\nMSc | a |\nSkip to content\n \t"),
+    ("\nMSc\n", "\nMSc\n"),
+])
+def test_the_enclosing_text_shortcut_keeps_to_its_conditions(outer, inner):
+    assert pagetext.enclosing_text(outer, inner, pagetext.normalise_text(inner)) == pagetext.normalise_text(outer)

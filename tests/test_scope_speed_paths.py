@@ -1,0 +1,83 @@
+"""scope_rules' shortcuts decide what the plain definitions decide.
+
+Each shortcut is compared with the computation it spares, on the text of the fixture pages
+(and of the development pages when they are there) and on awkward strings chosen so that a
+wrong bound fails a case.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+import scope_rules
+from crawler.facts import realpages
+
+EXTRACT_PAGES = Path(__file__).parent / "fixtures" / "extract"
+
+
+def plain_listing(text: str) -> int:
+    """_looks_like_listing without the count of letter pairs first."""
+    awards = len(scope_rules._AWARD_WORDS.findall(text))
+    if awards < scope_rules.LISTING_AWARD_MENTIONS:
+        return 0
+    words = len(scope_rules._WORDS.findall(text))
+    return awards if words <= awards * scope_rules.LISTING_WORDS_PER_AWARD else 0
+
+
+def _texts() -> list[str]:
+    texts = [lxml.html.document_fromstring(path.read_bytes()).text_content() for path in sorted(EXTRACT_PAGES.glob("*.html"))]
+    if realpages.dev_pages_path().exists():
+        texts += [page.get("text") or "" for page in realpages.load_dev_pages()]
+    return texts
+
+
+def _listing(names: list[str], sep: str = " ") -> str:
+    return sep.join(names)
+
+
+N = scope_rules.LISTING_AWARD_MENTIONS
+AWKWARD = [
+    "", "MSc", _listing(["MSc"] * N), _listing(["MSc"] * (N - 1)), _listing(["MA"] * N, ""),  # no boundaries: none count
+    _listing(["MA"] * N, "/"), _listing(["PGDip", "PgCert", "LLM", "FdA", "FdSc", "MEng", "PhD", "BA"] * 5, ", "),
+    _listing(["MBA"] * N, " Nursing "), _listing(["LLM"] * N, "L"), _listing(["MSc Nursing (part-time)"] * N, "\n"),
+    "MScs " * N, _listing(["BSc"] * N, " one two three four five six seven eight nine ten eleven twelve thirteen "),
+]
+
+
+@pytest.mark.parametrize("text", AWKWARD)
+def test_listing_is_the_plain_definition_on_awkward_text(text):
+    assert scope_rules._looks_like_listing(text) == plain_listing(text)
+    # The bound the shortcut rests on: never fewer letter pairs than award words.
+    assert len(scope_rules._AWARD_HEADS.findall(text)) >= len(scope_rules._AWARD_WORDS.findall(text))
+
+
+def test_some_awkward_texts_are_listings():
+    assert sum(plain_listing(text) > 0 for text in AWKWARD) >= 4
+
+
+def test_listing_is_the_plain_definition_on_page_text():
+    texts = _texts()
+    assert len(texts) > 40
+    for text in texts:
+        for part in (text, text[:scope_rules.TEXT_SCAN_CHARS]):
+            assert scope_rules._looks_like_listing(part) == plain_listing(part)
+            assert len(scope_rules._AWARD_HEADS.findall(part)) >= len(scope_rules._AWARD_WORDS.findall(part))
+
+
+def test_every_award_name_starts_with_a_counted_pair():
+    for name in scope_rules._AWARD_NAMES:
+        assert scope_rules._AWARD_HEADS.fullmatch(name[:2]), name
+
+
+def test_english_share_is_the_plain_count():
+    def plain(text):
+        words = scope_rules._WORDS.findall(text[:5000].lower())
+        if not words:
+            return 0.0
+        return sum(w in scope_rules._ENGLISH_STOPWORDS for w in words) / len(words)
+
+    for text in _texts() + ["", "123", "The and of", "Ceci n'est pas une pipe", "THE AND OF TO IN"]:
+        assert scope_rules._english_share(text) == plain(text)
