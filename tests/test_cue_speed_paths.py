@@ -16,12 +16,8 @@ def plain_rival_cues(lowered: str, title_end: int = 0) -> list:
         if match:
             weight = weight * 2 if match.start() < title_end else weight
             found.append((kind, cue, weight, " ".join(match.group(0).split())[:40]))
-    if not any(cue == "date line" for _, cue, _, _ in found):
-        for line in lowered.splitlines():
-            line = line.strip()
-            if len(line) <= pagecues.MAX_DATE_LINE_CHARS and line[-4:-2] == "20" and pagecues._DATE_LINE.fullmatch(line):
-                found.append(("news", "date line", 2, line))
-                break
+    if not any(cue == "date line" for _, cue, _, _ in found) and (dated := pagecues.date_line_cue(lowered)):
+        found.append(dated)
     return found
 
 

@@ -262,13 +262,18 @@ def rival_cues(lowered: str, title_end: int = 0, scanned: ScannedText | None = N
         if match:
             weight = weight * 2 if match.start() < title_end else weight
             found.append((kind, cue, weight, " ".join(match.group(0).split())[:40]))
-    if not any(cue == "date line" for _, cue, _, _ in found):
-        for line in lowered.splitlines():
-            line = line.strip()
-            if len(line) <= MAX_DATE_LINE_CHARS and line[-4:-2] == "20" and _DATE_LINE.fullmatch(line):
-                found.append(("news", "date line", 2, line))
-                break
+    if not any(cue == "date line" for _, cue, _, _ in found) and (dated := date_line_cue(lowered)):
+        found.append(dated)
     return found
+
+
+def date_line_cue(lowered: str) -> tuple[str, str, int, str] | None:
+    """The news cue of a line that is only a date ("13 november 2019"), if the text has one."""
+    for line in lowered.splitlines():
+        line = line.strip()
+        if len(line) <= MAX_DATE_LINE_CHARS and line[-4:-2] == "20" and _DATE_LINE.fullmatch(line):
+            return ("news", "date line", 2, line)
+    return None
 
 
 def title_cues(title: str) -> list[str]:
