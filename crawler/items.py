@@ -29,3 +29,14 @@ class FetchedPage:
     def content_hash(self) -> str:
         """SHA-256 of the body, computed once: the unchanged-page check and the pages row both need it."""
         return hashlib.sha256(self.body).hexdigest()
+
+
+@dataclass
+class SitemapUnchangedPage:
+    """A stored page the spider did not request: the site's sitemap says it has not changed since
+    it was last fetched (crawler/fetch/revisits.py). The pipeline only marks it seen."""
+
+    url: str
+    site: str
+    seen_at: str
+    lastmod: str

@@ -8,13 +8,13 @@ import logging
 from crawler.analyse.analyser import Analysis, PageAnalyser
 from crawler.analyse.workers import close_shared_pool, open_shared_pool
 from crawler.catalogue import load_catalogue
-from crawler.items import FetchedPage
+from crawler.items import FetchedPage, SitemapUnchangedPage
 from crawler.paths import project_path
 from crawler.match.normalise import awards_relation, canonical_awards, normalise_title
 from crawler.registry import load_registry
 from crawler.runlog import run_id_for
 from crawler.storage import (
-    add_candidate_urls, catalogue_rows, mark_page_seen, forbidden_pairs, open_db, record_match, record_page, upsert_candidate,
+    add_candidate_urls, catalogue_rows, mark_page_seen, mark_page_seen_unfetched, forbidden_pairs, open_db, record_match, record_page, upsert_candidate,
 )
 from crawler.terms import load_terms
 
@@ -134,11 +134,15 @@ class CoursePipeline:
             add_candidate_urls(self.db, target, sorted(old_urls))
         self.db.conn.close()
 
-    def unchanged_since_last_seen(self, url: str, body_hash: str, seen_at: str, links: str | None = None) -> bool:
-        """An unchanged page is not extracted again: its page and candidate rows are only marked seen."""
-        row = self.db.execute(
+    def stored_page(self, url: str) -> tuple | None:
+        """(content hash, candidate id, the candidate's scope category) of a stored page, or None."""
+        return self.db.execute(
             """SELECT p.content_hash, p.candidate_id, c.scope_category FROM pages p
                LEFT JOIN candidates c ON c.id = p.candidate_id WHERE p.url = ?""", [url]).fetchone()
+
+    def unchanged_since_last_seen(self, url: str, body_hash: str, seen_at: str, links: str | None = None) -> bool:
+        """An unchanged page is not extracted again: its page and candidate rows are only marked seen."""
+        row = self.stored_page(url)
         if row is None or row[0] != body_hash:
             return False
         stored_hash, candidate_id, category = row
@@ -157,7 +161,23 @@ class CoursePipeline:
         if matched:
             self.stats.inc_value("courses/matched")
 
+    def seen_unfetched(self, page: SitemapUnchangedPage) -> dict:
+        """A stored page not requested tonight (crawler/fetch/revisits.py): seen in this run, still its
+        last fetch's page; pages.fetched_at keeps the time it was last fetched."""
+        row = self.stored_page(page.url)
+        if row is None:  # the spider read it a moment ago; only a concurrent writer could have deleted it
+            logger.warning("Not requested as unchanged, but no longer stored: %s", page.url)
+            return {"url": page.url, "site": page.site, "error": "unchanged page no longer stored"}
+        _, candidate_id, category = row
+        with self.db.atomic():
+            mark_page_seen_unfetched(self.db, page.url, candidate_id, self.run_id, page.seen_at)
+        if candidate_id is not None:
+            self.count_course(category)
+        return {"url": page.url, "site": page.site, "unchanged": True, "requested": False}
+
     async def process_item(self, item, spider=None):
+        if isinstance(item, SitemapUnchangedPage):
+            return self.seen_unfetched(item)
         if not isinstance(item, FetchedPage):
             return item
         if self.pool is not None:

@@ -33,6 +33,10 @@ REEXTRACT = False
 # is not parsed again: the spider follows its stored links (crawler/fetch/known_pages.py).
 # 0 parses every page, as a check that the stored links are what parsing finds.
 REUSE_STORED_LINKS = True
+# A page the site's sitemap says has not changed (<lastmod>) since it was last fetched is not
+# requested at all (crawler/fetch/revisits.py), until that fetch is older than between half
+# and all of this many days. 0 revalidates every page every night.
+SITEMAP_LASTMOD_MAX_DAYS = 7
 # Analyse pages in this many worker processes (0: on the crawl's own thread). Worth it for
 # big first nights and re-extraction on a machine with spare cores; see bench/bench_crawl.py.
 ANALYSIS_PROCESSES = 0

@@ -356,6 +356,17 @@ def mark_page_seen(db, url: str, candidate_id: int | None, run_id: int | None, s
     """An unchanged page seen again; its links are stored when the spider read them (none stored yet, or in an older format)."""
     db.execute("UPDATE pages SET run_id = ?, fetched_at = ?, links = coalesce(?, links) WHERE url = ?",
                [run_id, seen_at, links, url])
+    _mark_candidate_seen(db, candidate_id, run_id, seen_at)
+
+
+def mark_page_seen_unfetched(db, url: str, candidate_id: int | None, run_id: int | None, seen_at: str) -> None:
+    """A page seen in the run without being fetched (its sitemap says it is unchanged): its
+    fetched_at stays the time of its last fetch, which says when it must be fetched again."""
+    db.execute("UPDATE pages SET run_id = ? WHERE url = ?", [run_id, url])
+    _mark_candidate_seen(db, candidate_id, run_id, seen_at)
+
+
+def _mark_candidate_seen(db, candidate_id: int | None, run_id: int | None, seen_at: str) -> None:
     if candidate_id is not None:
         db.execute("UPDATE candidates SET last_run = ?, last_seen = ? WHERE id = ?", [run_id, seen_at, candidate_id])
 

@@ -9,9 +9,8 @@ is followed, and the others are still not parsed.
 import json
 import sqlite3
 
-
 from tests.support.local_site import LocalSite, html
-from tests.support.site_crawl import crawl_local_site
+from tests.support.site_crawl import crawl_local_site, stored_rows
 
 SUBJECTS = ["Improvement Science", "Patient Safety", "Clinical Research", "Healthcare Leadership"]
 MENU = '<nav><a href="/courses/">Courses</a> <a href="/about">About us</a> <a href="/prospectus.pdf">PDF</a></nav>'
@@ -50,24 +49,6 @@ def crawl(tmp_path, name: str, site: LocalSite, *extra: str) -> dict:
     return stats
 
 
-def stored(db_path) -> dict:
-    """What a night leaves in the database, without its clocks, and candidates named by URL, not
-    by id (pages arrive in a different order in each crawl)."""
-    with sqlite3.connect(db_path) as conn:
-        conn.row_factory = sqlite3.Row
-
-        def table(sql):
-            return [{k: row[k] for k in row.keys() if k not in ("fetched_at", "first_seen", "last_seen", "changed_at", "id", "candidate_id")}
-                    for row in conn.execute(sql)]
-        return {"pages": table("SELECT p.*, c.canonical_url AS candidate_url FROM pages p"
-                               " LEFT JOIN candidates c ON c.id = p.candidate_id ORDER BY url"),
-                "candidates": table("SELECT * FROM candidates ORDER BY canonical_url"),
-                "run_sites": table("SELECT run_id, site, finish_reason, pages_fetched, course_pages,"
-                                   " candidates_in_scope, errors, bytes FROM run_sites ORDER BY run_id"),
-                "history": table("SELECT h.*, c.canonical_url AS candidate_url FROM candidate_history h"
-                                 " JOIN candidates c ON c.id = h.candidate_id ORDER BY c.canonical_url")}
-
-
 def test_an_unchanged_page_is_not_parsed_and_the_night_stores_the_same(tmp_path):
     with LocalSite(build_site(), validators=True) as site:
         asked = {}
@@ -89,7 +70,7 @@ def test_an_unchanged_page_is_not_parsed_and_the_night_stores_the_same(tmp_path)
     # The same requests, answered the same, and the same rows as the night that parsed every page.
     assert asked["reusing"] == asked["parsing"]
     assert "/prospectus.pdf" not in asked["reusing"] and "/courses/patient-safety" in asked["reusing"]
-    assert stored(tmp_path / "reusing" / "courses.db") == stored(tmp_path / "parsing" / "courses.db")
+    assert stored_rows(tmp_path / "reusing" / "courses.db") == stored_rows(tmp_path / "parsing" / "courses.db")
 
 
 def test_a_changed_page_is_parsed_and_its_new_link_followed(tmp_path):

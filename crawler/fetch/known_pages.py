@@ -54,6 +54,21 @@ class KnownPages:
             return None
         return PageLinks.from_json(row[2])
 
+    def last_fetch(self, url: str) -> tuple[str, PageLinks] | None:
+        """When a page was last fetched whole and fine (status 200), and the links it had; None when
+        it never was or its links were not stored (crawler/fetch/revisits.py)."""
+        conn = self._connection()
+        if conn is None:
+            return None
+        try:
+            row = conn.execute("SELECT fetched_at, status, links FROM pages WHERE url = ?", [url]).fetchone()
+        except sqlite3.OperationalError:  # a database from before pages.links
+            return None
+        if row is None or row[1] != 200 or not row[2]:
+            return None
+        links = PageLinks.from_json(row[2])
+        return (row[0], links) if links is not None and links.links is not None else None
+
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()

@@ -7,13 +7,14 @@ in spiders/ with a subclass of this class.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from urllib.parse import quote_plus, urljoin, urlsplit, urlunsplit
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.http import HtmlResponse, Response
 from scrapy.spiders import SitemapSpider
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
@@ -23,8 +24,9 @@ from crawler.distributed import apply_worker_settings, is_distributed
 from crawler.faults import fault_name, sitemap_fault
 from crawler.fetch.known_pages import KnownPages
 from crawler.fetch.page_links import LinkReader, PageLinks
+from crawler.fetch.revisits import RevisitPolicy
 from crawler.fetch.seen_urls import seen_url_filter
-from crawler.items import FetchedPage
+from crawler.items import FetchedPage, SitemapUnchangedPage
 from crawler.registry import Site
 from crawler.terms import SearchTerms, load_terms
 
@@ -48,6 +50,8 @@ HTML_TYPES = (b"text/html", b"application/xhtml")
 # at least this: a course-like path (+4) with health words (+3). A course path alone (+4)
 # also matches engineering and software courses (measured on bench/bench_scope.py's links).
 FOLLOW_MIN_PRIORITY = 7
+# How often start() looks whether tonight's sitemaps have all been read.
+SITEMAP_POLL_SECONDS = 0.05
 
 
 def user_agent(contact: str) -> str:
@@ -70,6 +74,7 @@ class GenericCourseSpider(SitemapSpider):
     site: Site  # set by the spider loader
     terms: SearchTerms | None = None
     known_pages: KnownPages | None = None
+    revisits: RevisitPolicy | None = None
     sitemap_rules = [("", "parse_page")]
 
     @classmethod
@@ -79,6 +84,9 @@ class GenericCourseSpider(SitemapSpider):
         # A distributed worker never opens the database: the writer alone knows what is unchanged.
         if crawler.settings.getbool("REUSE_STORED_LINKS") and not is_distributed(crawler.settings):
             spider.known_pages = KnownPages.for_settings(crawler.settings)
+        if spider.known_pages is not None:
+            spider.revisits = RevisitPolicy.from_settings(crawler.settings)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
 
     @classmethod
@@ -107,6 +115,8 @@ class GenericCourseSpider(SitemapSpider):
         # within a crawl.
         self._link_decisions: dict[tuple[str, str], int | None] = {}
         self.links_already_seen = 0
+        # robots.txt and sitemap requests made and not yet answered (see start()).
+        self._sitemaps_pending = 0
 
     def closed(self, reason):
         if self.links_already_seen:
@@ -117,17 +127,25 @@ class GenericCourseSpider(SitemapSpider):
     # -- discovery -------------------------------------------------------
 
     async def start(self):
-        for request in self.discovery_requests():
+        for request in self.sitemap_discovery():
+            yield request
+        if self.revisits is not None:
+            # Tonight's sitemaps say which stored pages need no request (crawler/fetch/revisits.py):
+            # read them before the listings and the home page lead to the same pages.
+            await self.sitemaps_read()
+        for request in self.page_discovery():
             yield request
 
-    def discovery_requests(self) -> Iterable[Request]:
+    def sitemap_discovery(self) -> Iterable[Request]:
+        """robots.txt (for its Sitemap lines) and the registry's sitemaps."""
+        for origin in self.site.start_hosts():
+            yield self.sitemap_request(f"{origin}/robots.txt", PRIORITY_ROBOTS, "robots")
+        for url in self.site.sitemaps:
+            yield self.sitemap_request(url, PRIORITY_SITEMAP, "sitemap")
+
+    def page_discovery(self) -> Iterable[Request]:
+        """Listing pages, the site's search for each term, and the home page."""
         site = self.site
-        for origin in site.start_hosts():
-            yield Request(f"{origin}/robots.txt", callback=self.parse_sitemap, priority=PRIORITY_ROBOTS,
-                          meta={"discovery": "robots"}, errback=self.on_error)
-        for url in site.sitemaps:
-            yield Request(url, callback=self.parse_sitemap, priority=PRIORITY_SITEMAP,
-                          meta={"discovery": "sitemap"}, errback=self.on_error)
         for url in site.listings:
             yield Request(url, callback=self.parse_page, priority=PRIORITY_LISTING,
                           meta={"discovery": "listing"}, errback=self.on_error)
@@ -139,8 +157,42 @@ class GenericCourseSpider(SitemapSpider):
         yield Request(site.home, callback=self.parse_page, priority=PRIORITY_HOME,
                       meta={"discovery": "home"}, errback=self.on_error)
 
+    def sitemap_request(self, url: str, priority: int, discovery: str) -> Request:
+        """A request for robots.txt or a sitemap, counted until parse_sitemap or on_error has it."""
+        self._sitemaps_pending += 1
+        return Request(url, callback=self.parse_sitemap, priority=priority, meta={"discovery": discovery},
+                       errback=self.on_error)
+
+    async def sitemaps_read(self) -> None:
+        """Wait until every robots.txt and sitemap request has been answered or dropped as a duplicate,
+        or the crawl has nothing else in hand (a request a spider middleware drops, for its depth or
+        URL length, is never answered)."""
+        quiet_checks = 0
+        while self._sitemaps_pending > 0 and quiet_checks < 2:
+            await asyncio.sleep(SITEMAP_POLL_SECONDS)
+            quiet_checks = quiet_checks + 1 if self._crawl_quiet() else 0
+
+    def request_dropped(self, request, spider=None):
+        # A sitemap named both in robots.txt and in the registry is requested once: the other is never answered.
+        if request.callback == self.parse_sitemap:
+            self._sitemaps_pending -= 1
+
+    def _crawl_quiet(self) -> bool:
+        """Nothing scheduled, downloading or being scraped: only start() is still pending."""
+        engine = self.crawler.engine
+        scraper_slot = getattr(engine.scraper, "slot", None)
+        return (not engine.downloader.active and not engine.scheduler.has_pending_requests()
+                and (scraper_slot is None or scraper_slot.is_idle()))
+
     def parse_sitemap(self, response: Response):
         """robots.txt Sitemap lines, sitemap indexes and url sets (plain or .gz)."""
+        try:
+            yield from self._read_sitemap_response(response)
+        finally:
+            # After the sitemaps this one names have been counted in.
+            self._sitemaps_pending -= 1
+
+    def _read_sitemap_response(self, response: Response):
         stats = self.crawler.stats
         if response.status >= 400:
             stats.inc_value(f"discovery/{response.meta.get('discovery', 'sitemap')}_missing")
@@ -148,8 +200,7 @@ class GenericCourseSpider(SitemapSpider):
         if response.url.endswith("/robots.txt"):
             for url in sitemap_urls_from_robots(response.body, base_url=response.url):
                 stats.inc_value("discovery/robots_sitemaps")
-                yield Request(url, callback=self.parse_sitemap, priority=PRIORITY_SITEMAP,
-                              meta={"discovery": "sitemap"}, errback=self.on_error)
+                yield self.sitemap_request(url, PRIORITY_SITEMAP, "sitemap")
             return
         body = self._get_sitemap_body(response)
         sitemap = self._read_sitemap(body) if body else None
@@ -162,14 +213,43 @@ class GenericCourseSpider(SitemapSpider):
             for entry in sitemap:
                 loc = (entry.get("loc") or "").strip()
                 if loc:
-                    yield Request(loc, callback=self.parse_sitemap, priority=PRIORITY_SITEMAP,
-                                  meta={"discovery": "sitemap"}, errback=self.on_error)
+                    yield self.sitemap_request(loc, PRIORITY_SITEMAP, "sitemap")
             return
+        now = datetime.now(timezone.utc)
+        unrequested_links = []
         for entry in self.sitemap_filter(sitemap):
             stats.inc_value("discovery/sitemap_course_urls")
-            yield Request(entry["loc"].strip(), callback=self.parse_page,
-                          priority=scope_rules.link_priority(entry["loc"], ""),
-                          meta={"discovery": "sitemap-entry"}, errback=self.on_error)
+            request = Request(entry["loc"].strip(), callback=self.parse_page,
+                              priority=scope_rules.link_priority(entry["loc"], ""),
+                              meta={"discovery": "sitemap-entry"}, errback=self.on_error)
+            stored_links = self.unchanged_per_sitemap(request, entry.get("lastmod"), now)
+            if stored_links is None:
+                yield request
+                continue
+            stats.inc_value("pages/unchanged_per_sitemap")
+            yield SitemapUnchangedPage(url=request.url, site=self.site.key, lastmod=entry["lastmod"].strip(),
+                                       seen_at=now.isoformat(timespec="seconds"))
+            unrequested_links.append(stored_links)
+        # Only once every entry is decided: a link from one unchanged page to another, followed
+        # first, would have the other requested after all.
+        for stored_links in unrequested_links:
+            yield from self.follow_links(stored_links)
+
+    def unchanged_per_sitemap(self, request: Request, lastmod: str | None, now: datetime) -> PageLinks | None:
+        """The stored links of a page that need not be requested tonight (crawler/fetch/revisits.py), else None.
+
+        The page's URL is then marked seen in the dupefilter, so a link to it from another page is
+        not requested either; a URL already requested tonight is left to the dupefilter.
+        """
+        if self.revisits is None or not lastmod:
+            return None
+        last = self.known_pages.last_fetch(request.url)
+        if last is None or not self.revisits.may_skip(request.url, lastmod, last[0], now):
+            return None
+        seen = seen_url_filter(self.crawler)
+        if seen is None or seen.request_seen(request):
+            return None
+        return last[1]
 
     @staticmethod
     def _read_sitemap(body: bytes) -> Sitemap | None:
@@ -284,6 +364,8 @@ class GenericCourseSpider(SitemapSpider):
 
     def on_error(self, failure):
         request = failure.request
+        if request.callback == self.parse_sitemap:
+            self._sitemaps_pending -= 1
         response = getattr(failure.value, "response", None)
         if response is not None and "missing" in response.flags:
             return  # not in the replayed archive; counted as archive/replay_missing

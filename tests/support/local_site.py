@@ -18,11 +18,14 @@ class LocalSite:
     """Serve ``pages`` ({path: (status, headers, body)}) until stopped; records every path asked for.
 
     With ``validators=True`` each 200 carries an ETag and answers If-None-Match with 304,
-    as a real site's web server does. ``delay`` seconds are slept before each answer.
+    as a real site's web server does. ``delay`` seconds are slept before each answer, or
+    ``delays[path]`` seconds before the answer to that path.
     """
 
-    def __init__(self, pages: dict[str, tuple[int, dict, bytes]], validators: bool = False, delay: float = 0.0):
+    def __init__(self, pages: dict[str, tuple[int, dict, bytes]], validators: bool = False, delay: float = 0.0,
+                 delays: dict[str, float] | None = None):
         self.pages = pages
+        self.delays = delays or {}
         self.requests: list[str] = []
         self.not_modified = 0
         self.validators = validators
@@ -34,8 +37,9 @@ class LocalSite:
 
             def do_GET(self):
                 site.requests.append(self.path)
-                if site.delay:
-                    time.sleep(site.delay)
+                delay = site.delays.get(self.path, site.delay)
+                if delay:
+                    time.sleep(delay)
                 status, headers, body = site.pages.get(self.path, (404, {"Content-Type": "text/html"}, b"not here"))
                 headers = dict(headers)
                 if site.validators and status == 200:
