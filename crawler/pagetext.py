@@ -6,7 +6,6 @@ import codecs
 import re
 
 import lxml.html
-from bs4 import UnicodeDammit
 from lxml import etree
 
 # Pages beyond this are cut before parsing: real course pages are under 1 MB
@@ -136,6 +135,10 @@ def _repair_mixed_encoding(body: bytes) -> str | None:
     """
     if not _UTF8_MULTIBYTE.search(body):
         return None
+    # Imported here: BeautifulSoup costs a crawl (and each analysis worker) about 0.1 s to import,
+    # and few pages need it.
+    from bs4 import UnicodeDammit
+
     try:
         return UnicodeDammit.detwingle(body).decode("utf-8")
     except UnicodeDecodeError:
