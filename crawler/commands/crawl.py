@@ -17,6 +17,7 @@ from crawler.configfile import ConfigError
 from crawler.distributed import is_distributed
 from crawler.distributed.commands import worker_exit_status
 from crawler.operations.database_file import check_database_file
+from crawler.operations.start_up import unlist_remote_control_when_off
 from crawler.operations.terminal import quiet_by_default
 from crawler.storage import open_db
 
@@ -35,6 +36,7 @@ class Command(ScrapyCrawlCommand):
 
     def process_options(self, args, opts):
         super().process_options(args, opts)
+        unlist_remote_control_when_off(self.settings)
         if opts.distributed:
             self.settings.set("DISTRIBUTED_REDIS_URL", opts.distributed, priority="cmdline")
         quiet_by_default(self.settings, on_terminal=sys.stderr.isatty())  # as crawlall: -L INFO for the full log

@@ -14,6 +14,7 @@ from crawler.configfile import ConfigError
 from crawler.distributed import is_distributed
 from crawler.distributed.commands import run_worker
 from crawler.operations.database_file import check_database_file
+from crawler.operations.start_up import unlist_remote_control_when_off
 from crawler.operations.terminal import quiet_by_default
 from crawler.paths import project_path
 from crawler.registry import load_registry
@@ -52,6 +53,7 @@ class Command(ScrapyCommand):
 
     def process_options(self, args, opts):
         super().process_options(args, opts)
+        unlist_remote_control_when_off(self.settings)
         if opts.replay:
             self.settings.set("REPLAY", opts.replay, priority="cmdline")
         if opts.archive and not opts.record:

@@ -14,6 +14,7 @@ from scrapy.exceptions import UsageError
 
 from crawler.archive import iter_archived_pages, load_replay_index
 from crawler.catalogue import read_catalogue
+from crawler.operations.start_up import unlist_remote_control_when_off
 from crawler.paths import project_path
 from crawler.configfile import ConfigError
 from crawler.registry import load_registry
@@ -45,6 +46,7 @@ class Command(ScrapyCommand):
 
     def process_options(self, args, opts):
         super().process_options(args, opts)
+        unlist_remote_control_when_off(self.settings)
         if self.settings.getpriority("LOG_LEVEL") < 40:
             self.settings.set("LOG_LEVEL", "WARNING", priority="cmdline")
 
