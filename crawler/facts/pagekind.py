@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from crawler.facts import pagecues
+from crawler.scan import lowercase
 from crawler.scan.anchors import AnchoredSearch
 from crawler.scan.boundaries import compile_boundary_first
 from crawler.scan.patterns import PatternGroup
@@ -200,7 +201,8 @@ def _score(signals: PageSignals) -> _Tally:
         add("news", 2, f"og:type {signals.og_type}", "og:type")
     if signals.og_type and signals.og_type.lower() in ("profile",):
         add("profile", 2, f"og:type {signals.og_type}", "og:type")
-    lowered_head = signals.text_head.lower()
+    # The text's first 4,000 characters: on most pages the whole text, lowercased already.
+    lowered_head = lowercase.lowered(signals.text_head)
     scanned = {}
     for kind in _TEXT_CUES:
         if not any(word in lowered_head for word in _TEXT_CUE_GUARDS[kind]):
