@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from crawler.configfile import ConfigError, read_yaml
+from crawler.scan import lowercase
 from crawler.scan.literals import LiteralIndex, candidate_starts, finditer_at
 
 TERMS_FILE = Path(__file__).resolve().parent / "data" / "scope_terms.yaml"
@@ -445,7 +446,8 @@ def classify(facts: dict, rules: ScopeRules | None = None) -> dict:
         return _verdict("out", 0.0, non_course, [])
 
     # Lowercased once, masked ("quality of life" is not quality improvement), then scanned.
-    lowered = _Fields(rules, {name: value.lower() for name, value in fields.items()})
+    # A text field of up to TEXT_SCAN_CHARS is the extractor's text itself, lowercased already.
+    lowered = _Fields(rules, {name: lowercase.lowered(value) for name, value in fields.items()})
 
     untyped = _untyped_page_reason(rules, facts, lowered)
     if untyped:

@@ -161,6 +161,10 @@ def parse_html(text: str):
 
 
 def _is_furniture(el) -> bool:
+    # Most elements of a page (p, li, span, em...) have no attribute at all, and every test below
+    # reads one: asking four attributes of each of them was most of clean_tree's own time.
+    if not el.attrib:
+        return False
     role = el.get("role")
     if role and role.lower() in _FURNITURE_ROLES:
         return el.tag not in ("main", "article")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from crawler.facts import pagecues
+import re
+
+import pytest
+
+from crawler.facts import pagecues, pagekind
 from tests.test_scan_patterns import _page_texts
 
 
@@ -37,6 +41,64 @@ def test_rival_cues_are_the_plain_definition():
             assert pagecues.rival_cues(text, title_end) == plain_rival_cues(text, title_end), text[:80]
 
 
-def test_every_guard_word_is_looked_for():
+def test_rival_cues_from_the_head_scan_are_the_plain_definition():
+    texts = [text.lower() for text in _page_texts()] + AWKWARD
+    for text in texts:
+        for title_end in (0, 30):
+            for scanned in (pagecues.scan_head(text), pagekind._HEAD_SCAN_GROUP.scan(text)):
+                assert pagecues.rival_cues(text, title_end, scanned) == plain_rival_cues(text, title_end), text[:80]
+
+
+@pytest.mark.parametrize("group", [pagecues._RIVAL_GROUP, pagecues._HEAD_GROUP, pagekind._HEAD_SCAN_GROUP],
+                         ids=["rival cues", "page head", "page head and text cues"])
+def test_every_guard_word_is_looked_for(group):
     words = {word for cue in pagecues.RIVAL_CUES for word in cue[3]}
-    assert pagecues._RIVAL_GUARD_WORDS.literals == words
+    assert group.words == words
+    # In the literal pass, but for "|", which ScannedText.has looks for with ``in``.
+    assert {word for word in words if len(word) > 1} <= group._index.literals
+
+
+# Titles before the head: none, plain, ones that end in a word character or a cue's own words.
+TITLES = ["", "MSc Nursing", "Search results", "Research project: news", "Ends with Σ", "İ"]
+
+
+def _text_cue_heads() -> list[str]:
+    heads = [text[:4000] for text in _page_texts()]
+    return heads + ["", "venue\ndate and time\n10:00 - 12:00", "project team\nfunders", "a-z\nbrowse all courses",
+                    "publications\nbiography", "12 results for msc"]
+
+
+def test_text_cues_read_from_the_head_scan_are_the_cues_of_the_head_alone():
+    found = 0
+    for head in _text_cue_heads():
+        lowered_head = head.lower()
+        for title in TITLES:
+            lowered = f"{title}\n{head}".lower()
+            start = pagekind.head_start(lowered, lowered_head)
+            assert start == len(title.lower()) + 1  # "İ" lowercases to two characters
+            scanned = pagekind._HEAD_SCAN_GROUP.scan(lowered)
+            for (_, kind), pattern in pagekind._LOWERCASE_TEXT_CUES.items():
+                expected = pattern.findall(lowered_head)
+                found += bool(expected)
+                assert scanned.findall(("text", kind), start) == expected, (kind, title, head[:60])
+    assert found >= 20  # the heads carry cues to find
+
+
+@pytest.mark.parametrize("pattern", list(pagekind._LOWERCASE_TEXT_CUES.values()))
+def test_lowercase_text_cues_look_back_no_further_than_a_line_break(pattern):
+    """What makes reading from the head's start in "title\nhead" the same as reading the head:
+    only a boundary or a multiline ``^`` looks at the character before a match."""
+    assert "(?<" not in pattern.pattern and "\\A" not in pattern.pattern
+    assert "^" not in pattern.pattern or pattern.flags & re.M
+
+
+@pytest.mark.parametrize("lowered, lowered_head, expected", [
+    ("msc\nthe head", "the head", 4),
+    ("\nthe head", "the head", 1),
+    ("msc\n", "", 4),
+    ("the head", "the head", None),  # no line break before it
+    ("msc the head", "the head", None),
+    ("msc\nthe head", "other head", None),
+])
+def test_head_start(lowered, lowered_head, expected):
+    assert pagekind.head_start(lowered, lowered_head) == expected

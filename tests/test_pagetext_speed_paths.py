@@ -104,3 +104,33 @@ def test_the_body_around_the_main_has_the_text_of_the_body(trees):
 ])
 def test_the_enclosing_text_shortcut_keeps_to_its_conditions(outer, inner):
     assert pagetext.enclosing_text(outer, inner, pagetext.normalise_text(inner)) == pagetext.normalise_text(outer)
+
+
+def plain_is_furniture(el) -> bool:
+    """pagetext._is_furniture without its shortcut for elements with no attribute."""
+    role = el.get("role")
+    if role and role.lower() in pagetext._FURNITURE_ROLES:
+        return el.tag not in ("main", "article")
+    tokens = " ".join(filter(None, (el.get("class"), el.get("id"), el.get("aria-label"))))
+    if tokens and pagetext._FURNITURE.search(tokens):
+        return not pagetext._holds_main_content(el)
+    itemtype = el.get("itemtype")
+    return bool(itemtype and "BreadcrumbList" in itemtype)
+
+
+def test_furniture_is_the_plain_definition_on_every_element():
+    """On the pages as parsed, before clean_tree drops the furniture it finds."""
+    bodies = [path.read_bytes() for path in sorted(EXTRACT_PAGES.glob("*.html"))]
+    if realpages.dev_pages_path().exists():
+        bodies += [realpages.wrap_page(page, "noisy") for page in realpages.load_dev_pages()]
+    bodies.append(b'<html><body><div role="navigation">a</div><p class="">b</p><span itemtype="x/BreadcrumbList">c</span>'
+                  b'<nav aria-label="Breadcrumb">d</nav><header id="masthead"><h1>e</h1></header></body></html>')
+    checked = furniture = 0
+    for body in bodies:
+        root = pagetext.parse_html(pagetext.decode_html(body)[0])
+        for el in root.iter():
+            if isinstance(el.tag, str):
+                assert pagetext._is_furniture(el) == plain_is_furniture(el)
+                checked += 1
+                furniture += plain_is_furniture(el)
+    assert checked > 5_000 and furniture > 100

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from crawler.scan import lowercase
+
 # A module or unit code: "PU5074", "LMP 2348", "NUR-30149", "EDUC 6840", "MECH H3014", "PS 100".
 # Standards and bodies that look like codes are not modules ("ISO 9001", "BS 5750").
 _CODE = (r"(?!(?:ISO|BS|EN|IEC|NHS|COVID|ICD|SNOMED|HL|NICE|CQC|NQF|RQF|SCQF|FHEQ|LEVEL)\b)"
@@ -67,7 +69,7 @@ def is_module_descriptor(title: str | None, text: str) -> bool:
 def reads_as_module(text: str) -> bool:
     """True when the prose keeps calling the course "the module" ("This module introduces ...")."""
     head = text[:MODULE_CUE_WINDOW]
-    if "module" not in head.lower() and "unit" not in head.lower():
+    if "module" not in (lowered := lowercase.lowered(head)) and "unit" not in lowered:
         return False
     return len(_MODULE_PROSE.findall(head)) >= MIN_MODULE_PROSE
 
@@ -77,7 +79,7 @@ def is_short_course(title: str | None, months: dict, text: str = "") -> bool:
     if title and _SHORT_COURSE_TITLE.search(title):
         return True
     head = text[:MODULE_CUE_WINDOW]
-    if ("course" in head.lower() or "training" in head.lower()) and len(_COURSE_PROSE.findall(head)) >= MIN_COURSE_PROSE:
+    if ("course" in (lowered := lowercase.lowered(head)) or "training" in lowered) and len(_COURSE_PROSE.findall(head)) >= MIN_COURSE_PROSE:
         return True
     lengths = [m for m in months.values() if m is not None]
     return bool(lengths) and max(lengths) < MAX_SHORT_COURSE_MONTHS

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from crawler.scan import lowercase
 from crawler.scan.boundaries import compile_boundary_first
 
 _CURRENCY_SYMBOL = {"£": "GBP", "$": "USD", "us$": "USD", "€": "EUR", "gbp": "GBP", "usd": "USD", "eur": "EUR"}
@@ -184,5 +185,5 @@ def pays_stipend(text: str | None) -> bool:
     """True when the learner is paid: a stipend, or salary covered during the course."""
     if not text:
         return False
-    lowered = text.lower()
+    lowered = lowercase.lowered(text)
     return any(word in lowered for word in _STIPEND_GUARDS) and bool(_STIPEND.search(text))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from crawler.scan import lowercase
 from crawler.scan.boundaries import compile_boundary_first
 from crawler.scan.literals import anchor_starts, finditer_at, lowered_in_step
 
@@ -75,7 +76,7 @@ def stated_fheq_level(text: str | None) -> int | None:
     """A level stated with "FHEQ"/"academic level"/"credit level" in running text, highest if several."""
     if not text:
         return None
-    lowered = text.lower()
+    lowered = lowercase.lowered(text)
     matches = finditer_at(_STATED_FHEQ_LOWER, lowered, anchor_starts(_STATED_FHEQ_ANCHORS, lowered))
     numbers = [int(m.group("n") or m.group("m")) for m in matches]
     return max(numbers) if numbers else None
@@ -85,7 +86,7 @@ def loose_level(text: str | None) -> int | None:
     """A bare "level 7" in running text, highest if several."""
     if not text:
         return None
-    if "level" not in text.lower():
+    if "level" not in lowercase.lowered(text):
         return None
     numbers = [int(m.group("n")) for m in _LEVEL_IN_TEXT.finditer(text)]
     return max(numbers) if numbers else None
@@ -93,7 +94,7 @@ def loose_level(text: str | None) -> int | None:
 
 def scottish_level(text: str | None) -> int | None:
     """The FHEQ level matching a stated SCQF or SHE level ("SCQF level 11" -> 7, "SHE Level 3" -> 6)."""
-    if not text or not ("scqf" in text.lower() or "she " in text.lower()):
+    if not text or not ("scqf" in (lowered := lowercase.lowered(text)) or "she " in lowered):
         return None
     found = []
     for m in _SCOTTISH_LEVEL.finditer(text):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from crawler.scan import lowercase
 from crawler.scan.anchors import AnchoredSearch
 from crawler.scan.boundaries import compile_boundary_first
 
@@ -86,7 +87,7 @@ def modes_in_text(text: str | None) -> set[str]:
     """Modes that running text says the course is taught in."""
     if not text:
         return set()
-    lowered = text.lower()
+    lowered = lowercase.lowered(text)
     return {
         mode for mode, search in _TEXT_SEARCHES
         if any(word in lowered for word in _TEXT_GUARDS[mode]) and search.found_in(lowered)

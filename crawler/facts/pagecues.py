@@ -14,9 +14,9 @@ per family, so the page type can say which evidence decided it.
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable, Mapping
 
 from crawler.scan.boundaries import compile_boundary_first
-from crawler.scan.literals import LiteralIndex
 from crawler.scan.patterns import PatternGroup, ScannedText
 
 # Course facts stated the way course pages state them, in labels or sentences. Each
@@ -149,8 +149,11 @@ LETTER = ("other", "letter", 4, ("dear", "write", "writing", "yours"), re.compil
     r"^dear\s+\w+|\bwe\s+(?:write|are\s+writing)\s+to\s+you\b|\byours\s+(?:sincerely|faithfully)\b", re.M))
 RIVAL_CUES = (*RIVAL_CUES, LETTER, DOCUMENT_COPY, PICTURE_CREDIT)
 # Each cue passing its guard words was a search from every character of the head (~0.5 ms
-# a 15 KB page for the lot): one literal pass finds where they can start.
-_RIVAL_GROUP = PatternGroup({("rival", n): cue[4] for n, cue in enumerate(RIVAL_CUES)})
+# a 15 KB page for the lot): one literal pass finds where they can start. The same pass finds
+# the guard words: tested one by one they were ~60 substring searches, most through the whole
+# head (~0.17 ms a generated page); a pass of their own over the head still cost ~0.05 ms.
+_RIVAL_GUARD_WORDS = frozenset(word for cue in RIVAL_CUES for word in cue[3])
+_RIVAL_GROUP = PatternGroup({("rival", n): cue[4] for n, cue in enumerate(RIVAL_CUES)}, words=_RIVAL_GUARD_WORDS)
 # A story's date alone on a short line: "13 November 2019", "Tuesday, September 11, 2018".
 _DATE_LINE = re.compile(
     rf"(?:(?:posted|published|publication\s+date|date\s+published|updated|last\s+updated)\s*(?:on|:)?\s*)?(?:\w+day,?\s+)?"
@@ -190,12 +193,18 @@ MIN_NARRATIVE_WORDS = 4
 _PAST_GROUP = PatternGroup({"past": _PAST})
 # The course, rival and narration cues all read the same lowercased head: one literal pass
 # over it serves the three (each pass costs ~0.15 ms on a 4,000-character head).
-_HEAD_GROUP = PatternGroup({**_COURSE_CUE_GROUP.patterns, **_RIVAL_GROUP.patterns, **_PAST_GROUP.patterns})
+_HEAD_GROUP = PatternGroup({**_COURSE_CUE_GROUP.patterns, **_RIVAL_GROUP.patterns, **_PAST_GROUP.patterns},
+                           words=_RIVAL_GUARD_WORDS)
 
 
 def scan_head(lowered: str) -> ScannedText:
     """A lowercased page head scanned once for course_cues, rival_cues and narrative_rate."""
     return _HEAD_GROUP.scan(lowered)
+
+
+def head_group(patterns: Mapping[Hashable, re.Pattern]) -> PatternGroup:
+    """scan_head's group with a caller's patterns too: one pass over the head serves them all."""
+    return PatternGroup({**_HEAD_GROUP.patterns, **patterns}, words=_HEAD_GROUP.words)
 
 
 def narrative_rate(lowered: str, scanned: ScannedText | None = None) -> float:
@@ -243,21 +252,15 @@ def course_cue_points(found: dict[str, str]) -> int:
     return sum(COURSE_CUES[family][0] for family in found)
 
 
-# Every cue's guard words found in one pass over the head: tested one by one they were ~60
-# substring searches, most through the whole head (~0.17 ms a generated page, ~0.09 ms so).
-# A word is in the text exactly when the automaton reports a place of it.
-_RIVAL_GUARD_WORDS = LiteralIndex({word for cue in RIVAL_CUES for word in cue[3]})
-
-
 def rival_cues(lowered: str, title_end: int = 0, scanned: ScannedText | None = None) -> list[tuple[str, str, int, str]]:
     """(kind, cue, weight, phrase) for each rival mark a lowercased text carries; a mark found
-    before ``title_end`` (in the title the text starts with) weighs double."""
+    before ``title_end`` (in the title the text starts with) weighs double. ``scanned`` is
+    ``lowered`` scanned by a group holding the rival cues (scan_head's)."""
     found = []
-    present = _RIVAL_GUARD_WORDS.starts(lowered)
+    scanned = scanned or _RIVAL_GROUP.scan(lowered)
     for n, (kind, cue, weight, guards, _) in enumerate(RIVAL_CUES):
-        if not any(word in present for word in guards):
+        if not any(scanned.has(word) for word in guards):
             continue
-        scanned = scanned or _RIVAL_GROUP.scan(lowered)
         match = scanned.search(("rival", n))
         if match:
             weight = weight * 2 if match.start() < title_end else weight

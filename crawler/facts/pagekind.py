@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from crawler.facts import pagecues
+from crawler.scan import lowercase
 from crawler.scan.anchors import AnchoredSearch
 from crawler.scan.boundaries import compile_boundary_first
 from crawler.scan.patterns import PatternGroup
@@ -65,6 +66,13 @@ _TEXT_CUE_GUARDS = {
 # The cues that pass their guards still start with "\b" and are tried at every character;
 # one literal pass over the head finds where they can start (news runs on the cased head).
 _TEXT_CUE_GROUP = PatternGroup(_TEXT_CUES)
+# The lowercase ones join the course, rival and narration cues, whose pass reads the lowercased
+# title and head ("title\nhead"): read from where the head starts, they find there what they
+# find in the head alone (~0.07 ms a generated page for a pass of their own). Their "\b" and
+# multiline "^" see the line break before the head as they see the start of a text, and none
+# looks further back (tests/test_cue_speed_paths.py holds them to it).
+_LOWERCASE_TEXT_CUES = {("text", kind): pattern for kind, pattern in _TEXT_CUES.items() if kind != "news"}
+_HEAD_SCAN_GROUP = pagecues.head_group(_LOWERCASE_TEXT_CUES)
 # The event cue's "10:00 - 12:00" needs a clock time, which no guard word names.
 _CLOCK_TIME = re.compile(r"\d[:.]\d\d")
 # Run on the lowercased head, as the other cues are: re.I costs twice as much over a page.
@@ -175,6 +183,15 @@ class _Tally:
             self.features[feature] = value
 
 
+def head_start(lowered: str, lowered_head: str) -> int | None:
+    """Where ``lowered_head`` starts in ``lowered`` (the lowercased "title\nhead"), when it is all
+    of what follows a line break there; else None (the head is then scanned on its own)."""
+    start = len(lowered) - len(lowered_head)
+    if start >= 1 and lowered[start - 1] == "\n" and lowered.endswith(lowered_head):
+        return start
+    return None
+
+
 def _score(signals: PageSignals) -> _Tally:
     tally = _Tally()
     add = tally.add
@@ -200,16 +217,25 @@ def _score(signals: PageSignals) -> _Tally:
         add("news", 2, f"og:type {signals.og_type}", "og:type")
     if signals.og_type and signals.og_type.lower() in ("profile",):
         add("profile", 2, f"og:type {signals.og_type}", "og:type")
-    lowered_head = signals.text_head.lower()
+    # The text's first 4,000 characters: on most pages the whole text, lowercased already.
+    lowered_head = lowercase.lowered(signals.text_head)
+    # Rival marks weigh double in the title: "FAQs for ...", "Published 3 May 2024".
+    head = f"{signals.title}\n{signals.text_head}"
+    lowered = head.lower()
+    head_scan = _HEAD_SCAN_GROUP.scan(lowered)
+    text_from = head_start(lowered, lowered_head)
     scanned = {}
     for kind in _TEXT_CUES:
         if not any(word in lowered_head for word in _TEXT_CUE_GUARDS[kind]):
             if kind != "event" or not _CLOCK_TIME.search(signals.text_head):
                 continue
-        text = signals.text_head if kind == "news" else lowered_head
-        if text not in scanned:
-            scanned[text] = _TEXT_CUE_GROUP.scan(text)
-        hits = scanned[text].findall(kind)
+        if kind != "news" and text_from is not None:
+            hits = head_scan.findall(("text", kind), text_from)
+        else:
+            text = signals.text_head if kind == "news" else lowered_head
+            if text not in scanned:
+                scanned[text] = _TEXT_CUE_GROUP.scan(text)
+            hits = scanned[text].findall(kind)
         if hits:
             phrase = hits[0] if isinstance(hits[0], str) else next(h for h in hits[0] if h)
             add(kind, min(len(hits), 3) * (2 if kind in ("search", "news") else 1), f"text {' '.join(phrase.split())[:30]!r}", "text")
@@ -217,14 +243,10 @@ def _score(signals: PageSignals) -> _Tally:
         add("profile", 2, "title names a person", "person title")
     elif _JOB_TITLE.search(signals.text_head[:400]):
         add("profile", 2, "a job title at the top", "job title")
-    # Rival marks weigh double in the title: "FAQs for ...", "Published 3 May 2024".
-    head = f"{signals.title}\n{signals.text_head}"
-    lowered = head.lower()
     headline = False
     for kind, cue, weight in pagecues.title_rivals(signals.title):
         add(kind, weight, cue, cue)
         headline = headline or cue == "headline title"
-    head_scan = pagecues.scan_head(lowered)
     for kind, cue, weight, phrase in pagecues.rival_cues(lowered, title_end=len(signals.title), scanned=head_scan):
         add(kind, weight, f"{cue} {phrase!r}", cue)
     rate = pagecues.narrative_rate(lowered, head_scan)

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator
 
 import ahocorasick
 
+from crawler.scan import lowercase
+
 
 class LiteralIndex:
     """Every occurrence of a fixed set of literal strings in a text, found in one pass."""
@@ -115,7 +117,7 @@ def lowered_in_step(text: str) -> str | None:
     """``text.lower()`` when it keeps every offset and folds ASCII letters as re.I does, so a
     lowercase pattern without re.I finds over it what the re.I pattern finds over ``text``
     (and re can skip ahead to a literal, which re.I prevents); else None."""
-    lowered = text.lower()
+    lowered = lowercase.lowered(text)
     if len(lowered) != len(text) or any(c in text for c in _FOLDS_UNLIKE_LOWER):
         return None
     return lowered

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 
 from crawler.scan.boundaries import compile_boundary_first
 from crawler.scan.firsts import ANY_DIGIT, first_literals
@@ -15,10 +16,13 @@ _DIGIT = re.compile(r"\d")
 class PatternGroup:
     """Named patterns whose first literals are found in one Aho-Corasick pass per text.
 
-    A pattern whose first literals cannot be read (see firsts.first_literals) runs as it is."""
+    A pattern whose first literals cannot be read (see firsts.first_literals) runs as it is.
+    ``words`` are looked for in the same pass, for readers that ask whether the text holds
+    them (ScannedText.has): guard words that rule a pattern out before it is tried."""
 
-    def __init__(self, patterns: Mapping[Hashable, re.Pattern]):
+    def __init__(self, patterns: Mapping[Hashable, re.Pattern], words: Iterable[str] = ()):
         self.patterns = dict(patterns)
+        self.words = frozenset(words)
         self.firsts = {key: first_literals(pattern) for key, pattern in self.patterns.items()}
         # The same regexes, each boundary tested once per place tried (crawler/scan/boundaries).
         self.matchers = {key: compile_boundary_first(pattern.pattern, pattern.flags) if isinstance(pattern.pattern, str)
@@ -29,7 +33,8 @@ class PatternGroup:
         # listing cue's "a", the quotes cue's apostrophes). Each is found on its own when a
         # pattern needing it is asked.
         self.single = frozenset(literal for literal in literals if len(literal) == 1)
-        self._index = LiteralIndex(literals - self.single)
+        # A one-character word ("|") is tested with ``in`` when asked, as single literals are.
+        self._index = LiteralIndex((literals - self.single) | {word for word in self.words if len(word) > 1})
 
     def scan(self, text: str) -> ScannedText:
         return ScannedText(self, text)
@@ -64,6 +69,16 @@ class ScannedText:
             self._singles[char] = occurrences(self.text, char)
         return self._singles[char]
 
+    def has(self, word: str) -> bool:
+        """``word in self.text``. A word of the group's index is there exactly when the pass found
+        a place of it; any other (a one-character word, a word the group was not built with) is
+        looked for in the text."""
+        if word in self._found:
+            return True
+        if word in self.group._index.literals:
+            return False
+        return word in self.text
+
     def search(self, key) -> re.Match | None:
         pattern, starts = self.group.matchers[key], self._starts(key)
         return pattern.search(self.text) if starts is None else search_at(pattern, self.text, starts)
@@ -72,10 +87,14 @@ class ScannedText:
         pattern, starts = self.group.matchers[key], self._starts(key)
         return pattern.finditer(self.text) if starts is None else finditer_at(pattern, self.text, starts)
 
-    def findall(self, key) -> list:
+    def findall(self, key, start: int = 0) -> list:
+        """``pattern.findall(self.text, start)``: from ``start`` on, where a boundary or ``^`` still
+        sees the character before ``start``, as re's own ``pos`` argument does."""
         pattern, starts = self.group.matchers[key], self._starts(key)
         if starts is None:
-            return pattern.findall(self.text)
+            return pattern.findall(self.text, start)
+        if start:
+            starts = starts[bisect.bisect_left(starts, start):]
         if pattern.groups == 0:
             return [m.group(0) for m in finditer_at(pattern, self.text, starts)]
         if pattern.groups == 1:
