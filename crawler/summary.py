@@ -23,6 +23,8 @@ def run_summary(db, run_id: int) -> dict:
             "pages_fetched": row["pages_fetched"], "course_pages": row["course_pages"],
             "candidates_in_scope": seen, "new_in_scope": new, "errors": row["errors"],
             "bytes": row["bytes"],
+            # Stored pages not requested: their sitemap says they are unchanged (crawler/fetch/revisits.py).
+            "pages_unrequested": stats.get("pages/unchanged_per_sitemap", 0),
             "finish_reason": row["finish_reason"],
             "replay_missing": stats.get("archive/replay_missing", 0),
             "archive_damaged_files": stats.get("archive/damaged_files", 0),
@@ -30,7 +32,7 @@ def run_summary(db, run_id: int) -> dict:
             "error_kinds": {k.split("/", 1)[1]: v for k, v in stats.items() if k.startswith(("errors/", "faults/"))},
         }
         sites[row["site"]]["harvest_rate"] = round(harvest_rate(sites[row["site"]]), 4)
-    totals = {c: sum(s[c] for s in sites.values()) for c in COLUMNS}
+    totals = {c: sum(s[c] for s in sites.values()) for c in (*COLUMNS, "pages_unrequested")}
     run = db.execute("SELECT mode, started_at FROM runs WHERE id = ?", [run_id]).fetchone()
     return {"run_id": run_id, "mode": run[0] if run else None, "started_at": run[1] if run else None,
             "sites": sites, "totals": totals}
@@ -44,8 +46,12 @@ def in_scope_candidates(db, run_id: int) -> dict[str, tuple[int, int]]:
 
 
 def harvest_rate(figures: dict) -> float:
-    """In-scope courses found per page fetched: how well the focused crawl spends its requests."""
-    return figures["candidates_in_scope"] / figures["pages_fetched"] if figures["pages_fetched"] else 0.0
+    """In-scope courses found per page visited: how well the focused crawl spends its requests.
+
+    A page not requested because its sitemap says it is unchanged counts as visited, so a
+    quiet night's rate stays comparable with the night that fetched everything."""
+    visited = figures["pages_fetched"] + figures.get("pages_unrequested", 0)
+    return figures["candidates_in_scope"] / visited if visited else 0.0
 
 
 def format_summary(summary: dict) -> str:
@@ -61,6 +67,9 @@ def format_summary(summary: dict) -> str:
     lines.append(f"{'total':<{width}}  {totals}  {harvest_rate(summary['totals']):>7.2f}")
     downloaded = sum(s.get("bytes") or 0 for s in summary["sites"].values())
     lines.append(f"Downloaded {downloaded / 1_000_000:.1f} MB from the sites (304s and archive replays count as sent)")
+    unrequested = summary["totals"].get("pages_unrequested", 0)
+    if unrequested:
+        lines.append(f"Not requested, unchanged since fetched by their sites' sitemaps: {unrequested} pages")
     if any(s.get("archive_damaged_files") for s in summary["sites"].values()):
         lines.append("The replay archive is damaged part way: only the records before the damage were replayed "
                      "(the warning above names the file and the byte)")

@@ -12,6 +12,8 @@ from scrapy.settings import Settings
 
 from crawler import settings as project_settings
 from crawler.fetch.revisits import RevisitPolicy, parse_lastmod
+from crawler.storage import open_db
+from crawler.summary import format_summary, run_summary
 from tests.support.local_site import LocalSite, html
 from tests.support.site_crawl import crawl_local_site, stored_rows
 
@@ -192,6 +194,13 @@ def test_an_unchanged_night_requests_no_page_the_sitemap_says_is_unchanged(tmp_p
         url = site.origin + path
         assert second_fetches[url] == first_fetches[url]
     assert second_fetches[site.origin + "/courses/"] > first_fetches[site.origin + "/courses/"]
+    # The morning summary says so, and its harvest rate counts them as pages visited.
+    db = open_db(db_path)
+    summary = run_summary(db, run_id)
+    figures = summary["sites"]["sitemap_uni"]
+    assert figures["pages_unrequested"] == len(SUBJECTS)
+    assert figures["harvest_rate"] == round(figures["candidates_in_scope"] / (figures["pages_fetched"] + len(SUBJECTS)), 4)
+    assert f"unchanged since fetched by their sites' sitemaps: {len(SUBJECTS)} pages" in format_summary(summary)
 
 
 def test_skipping_stores_what_revalidating_every_page_stores(tmp_path):
