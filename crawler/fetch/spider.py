@@ -179,10 +179,13 @@ class GenericCourseSpider(SitemapSpider):
 
     def _crawl_quiet(self) -> bool:
         """Nothing scheduled, downloading or being scraped: only start() is still pending."""
-        engine = self.crawler.engine
-        scraper_slot = getattr(engine.scraper, "slot", None)
-        return (not engine.downloader.active and not engine.scheduler.has_pending_requests()
-                and (scraper_slot is None or scraper_slot.is_idle()))
+        try:
+            engine = self.crawler.engine
+            scraper_slot = getattr(engine.scraper, "slot", None)
+            return (not engine.downloader.active and not engine.scheduler.has_pending_requests()
+                    and (scraper_slot is None or scraper_slot.is_idle()))
+        except AttributeError:  # a Scrapy whose engine is built otherwise: stop waiting, lose nothing
+            return True
 
     def parse_sitemap(self, response: Response):
         """robots.txt Sitemap lines, sitemap indexes and url sets (plain or .gz)."""
