@@ -261,3 +261,16 @@ def test_a_recorded_night_requests_every_page(tmp_path):
         asked = set(site.requests)
     assert course_paths() <= asked
     assert "pages/unchanged_per_sitemap" not in stats
+
+
+def test_a_sitemap_request_dropped_unanswered_does_not_hold_the_crawl_up(tmp_path):
+    # URLLENGTH_LIMIT drops the registry's long sitemap URL without an answer or a signal:
+    # the listings are read once nothing else is in hand. Waiting for its answer, the crawl
+    # would never end (the subprocess's timeout fails the test).
+    long_sitemap = "/sitemap.xml?" + "page=1&" * 30
+    with SitemapSite() as site:
+        stats, _ = crawl_local_site(tmp_path, "night", site, "sitemap_uni", "-s", "URLLENGTH_LIMIT=150",
+                                    sitemaps=(long_sitemap,), timeout=120)
+        asked = set(site.requests)
+    assert "/courses/" in asked and course_paths() <= asked
+    assert stats["courses/found"] == len(SUBJECTS)

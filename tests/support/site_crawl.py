@@ -15,7 +15,7 @@ from tests.support.local_site import LocalSite
 
 
 def crawl_local_site(tmp_path: Path, name: str, site: LocalSite, key: str, *extra: str,
-                     sitemaps: tuple[str, ...] = ()) -> tuple[dict, Path]:
+                     sitemaps: tuple[str, ...] = (), timeout: float = 300) -> tuple[dict, Path]:
     """Crawl ``site`` (its /courses/ listing, and the paths in ``sitemaps``) into tmp_path/name/courses.db;
     the night's stats of the site and the database's path. ``extra`` arguments go to crawlall (-s SETTING=value)."""
     sites_file = tmp_path / "sites.yaml"
@@ -29,7 +29,7 @@ def crawl_local_site(tmp_path: Path, name: str, site: LocalSite, key: str, *extr
     result = subprocess.run(
         [sys.executable, "-m", "scrapy", "crawlall", "--db", str(db_path), "-s", f"SITES_FILE={sites_file}",
          "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0", *extra],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=timeout)
     assert result.returncode == 0, result.stderr[-3000:]
     with sqlite3.connect(db_path) as conn:
         stats = json.loads(conn.execute("SELECT stats FROM run_sites ORDER BY run_id DESC LIMIT 1").fetchone()[0])
