@@ -15,8 +15,9 @@ with a large backlog, then, in the same run, crawls it four times, each in its o
 
 Both crawls run with DOWNLOAD_DELAY=0, AutoThrottle off and CONCURRENT_REQUESTS_PER_DOMAIN=16
 (the project's polite default is 2), robots.txt obeyed. Pages/s is responses over the
-spider's own elapsed time (open to close, from Scrapy's stats); peak memory is the child
-process's ru_maxrss. With --profile night 1 (--profile 2: night 2; 3: revalidating) runs under
+spider's own elapsed time (open to close, from Scrapy's stats); CPU ms/pg is the child's CPU,
+start-up included, per page visited (fetched, or not requested as unchanged); peak memory is the
+child process's ru_maxrss. With --profile night 1 (--profile 2: night 2; 3: revalidating) runs under
 cProfile and the top costs are printed.
 """
 
@@ -98,11 +99,13 @@ def site_stats(db_path: Path) -> dict:
 
 def figures(label: str, stats: dict, wall: float, rss_kib: int, cpu: float) -> dict:
     pages = stats.get("downloader/response_count", 0)
+    # Pages fetched, and stored pages not requested as unchanged per the sitemap (crawler/fetch/revisits.py).
+    visited = pages + stats.get("pages/unchanged_per_sitemap", 0)
     elapsed = float(stats.get("elapsed_time_seconds") or wall)
     # CPU of the whole child, set-up included, and of the worker processes it reaped
-    # (wait4 reports the child's own usage and its waited-for children's).
+    # (wait4 reports the child's own usage and its waited-for children's), per page visited.
     return {"label": label, "pages": pages, "elapsed": elapsed, "wall": wall, "pages_per_s": pages / elapsed,
-            "cpu_ms_per_page": 1000 * cpu / max(pages, 1),
+            "cpu_ms_per_page": 1000 * cpu / max(visited, 1),
             "rss_mib": rss_kib / 1024, "bytes": stats.get("downloader/response_bytes", 0),
             "wire_bytes": stats.get("wire/response_bytes"), "courses": stats.get("courses/found", 0),
             "errors": sum(v for k, v in stats.items() if k.startswith("errors/") and isinstance(v, int))}
