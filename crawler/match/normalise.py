@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-import re._constants as _sre
-import re._parser as _sre_parser
 import unicodedata
 from functools import lru_cache
-from typing import Iterable, Iterator, NamedTuple
+from typing import Callable, Iterable, NamedTuple
 
 from crawler.match.gcpause import cyclic_gc_paused
 
@@ -44,99 +42,42 @@ _AWARD_SPELLINGS: tuple[tuple[str, str], ...] = (
 _AWARD_GROUP = {f"a{i}": award for i, (award, _) in enumerate(_AWARD_SPELLINGS)}
 
 
-def _award_alternation(spellings) -> re.Pattern:
-    """One pattern for these (index, spelling) pairs; group a{index} names the award found."""
+def _award_alternation(group_of) -> str:
+    """The alternation of the award spellings, each behind group_of(index) and the shared word-start test."""
     # The word-start test is shared by every spelling: written once before the alternation, it is
     # tried once per character instead of once per spelling (4 times faster, the same matches).
-    return re.compile(
-        r"(?<!\w)(?:" + "|".join(rf"(?P<a{i}>{pattern})(?![\w'])" for i, pattern in spellings) + ")",
-        re.IGNORECASE,
-    )
+    return r"(?<!\w)(?:" + "|".join(rf"{group_of(i)}{pattern})(?![\w'])"
+                                     for i, (_, pattern) in enumerate(_AWARD_SPELLINGS)) + ")"
 
 
-AWARD_PATTERN = _award_alternation((i, pattern) for i, (_, pattern) in enumerate(_AWARD_SPELLINGS))
+AWARD_PATTERN = re.compile(_award_alternation(lambda i: f"(?P<a{i}>"), re.IGNORECASE)
+# The same alternation for text with no capital letter, as normalise_title has it: every spelling
+# is written in small letters, so over such ASCII text re.IGNORECASE changes no match (it adds only
+# the capitals and a few non-ASCII look-alikes, "ſ" for "s"), and without it, and without the
+# named groups, re checks each spelling's first letter before entering it: 2 times faster. The
+# award a match spells is then read back from the matched text (_award_spelled).
+_LOWER_AWARD_PATTERN = re.compile(_award_alternation(lambda i: "(?:"))
 
 
-def _first_characters(pattern: str) -> frozenset[str] | None:
-    """The characters a match of the pattern can begin with, as written; None if unsure."""
-    try:
-        chars, may_be_empty = _first_of(_sre_parser.parse(pattern))
-    except ValueError:
-        return None
-    return None if may_be_empty else frozenset(chars)
+@lru_cache(maxsize=4_096)
+def _award_spelled(spelling: str) -> str:
+    """The award a matched spelling names: the first whose pattern matches the whole of it.
 
-
-def _first_of(items) -> tuple[set[str], bool]:
-    """(first characters, whether it can match nothing) of a parsed pattern; ValueError if unsure."""
-    found: set[str] = set()
-    for op, arg in items:
-        if op is _sre.LITERAL:
-            chars, may_be_empty = {chr(arg)}, False
-        elif op is _sre.SUBPATTERN:
-            chars, may_be_empty = _first_of(arg[3])
-        elif op is _sre.BRANCH:
-            branches = [_first_of(branch) for branch in arg[1]]
-            chars = set().union(*(c for c, _ in branches))
-            may_be_empty = any(empty for _, empty in branches)
-        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
-            chars, may_be_empty = _first_of(arg[2])
-            may_be_empty = may_be_empty or arg[0] == 0
-        else:
-            raise ValueError(f"first characters of {op} not worked out")
-        found |= chars
-        if not may_be_empty:
-            return found, False
-    return found, True
-
-
-def _awards_by_first_letter() -> dict[str, re.Pattern] | None:
-    """Per letter, the alternation of the spellings that can begin with it, in their order.
-
-    At a given place only the spellings starting with the letter there can match, and they
-    are tried in the same order as in AWARD_PATTERN, so both find the same award. None (no
-    shortcut) if a spelling could begin with anything but an ASCII letter.
+    At a place where the alternation matched, every spelling before the one that matched
+    failed; none of them can match exactly the matched text either, since the only tests
+    that look past it, the shared word-start test before and each spelling's "no word
+    character after" (the spellings have no lookaround of their own), pass at the ends of the
+    text alone as they passed in the title. So the first spelling matching the text alone is
+    the one that matched in the title.
     """
-    first = [_first_characters(pattern) for _, pattern in _AWARD_SPELLINGS]
-    if any(chars is None or not all(c.isascii() and c.isalpha() for c in chars) for chars in first):
-        return None
-    letters = {c.lower() for chars in first for c in chars}
-    patterns = {}
-    for letter in letters:
-        pattern = _award_alternation((i, spelling) for i, (_, spelling) in enumerate(_AWARD_SPELLINGS)
-                                     if letter in {c.lower() for c in first[i]})
-        patterns[letter] = patterns[letter.upper()] = pattern  # IGNORECASE: either case
-    return patterns
+    return _AWARD_GROUP[AWARD_PATTERN.fullmatch(spelling).lastgroup]
 
 
-_AWARDS_BY_FIRST_LETTER = _awards_by_first_letter()
-
-
-def _award_matches(text: str) -> Iterator[re.Match]:
-    """AWARD_PATTERN.finditer(text), trying the pattern only at words that can begin an award.
-
-    The regex engine tries the whole alternation at every character (40-odd per title);
-    in text made of ASCII words and single spaces the only places a match can start are the
-    words' first letters, and only spellings beginning with that letter can match there.
-    """
-    if _AWARDS_BY_FIRST_LETTER is None or not (text.isascii() and text.replace(" ", "").isalnum()):
-        yield from AWARD_PATTERN.finditer(text)
-        return
-    position = end = 0
-    for word in text.split(" "):
-        if position >= end and (pattern := _AWARDS_BY_FIRST_LETTER.get(word[:1])):
-            if match := pattern.match(text, position):
-                end = match.end()
-                yield match
-        position += len(word) + 1
-
-
-def replace_awards(text: str, replacement) -> str:
-    """AWARD_PATTERN.sub(replacement, text), for a function replacement, found by _award_matches."""
-    pieces, done = [], 0
-    for match in _award_matches(text):
-        pieces += (text[done:match.start()], replacement(match))
-        done = match.end()
-    return "".join(pieces) + text[done:] if pieces else text
+def replace_awards(text: str, replacement: Callable[[str], str]) -> str:
+    """AWARD_PATTERN.sub over the text, each award spelling replaced by replacement(award)."""
+    if text.isascii() and text.islower():
+        return _LOWER_AWARD_PATTERN.sub(lambda match: replacement(_award_spelled(match.group())), text)
+    return AWARD_PATTERN.sub(lambda match: replacement(_AWARD_GROUP[match.lastgroup]), text)
 
 
 # These awards name the subject too ("Executive MBA"), so their token stays in the title.
@@ -341,8 +282,7 @@ def normalise_title(title: str) -> Title:
     programme, pathway = _split_pathway(_drop_delivery(_LEVEL.sub(" ", text) if levels else text))
     found: list[str] = []
 
-    def take(match: re.Match) -> str:
-        award = _AWARD_GROUP[match.lastgroup]
+    def take(award: str) -> str:
         found.append(award)
         return f" {SUBJECT_AWARDS[award]} " if award in SUBJECT_AWARDS else " "
 
