@@ -101,6 +101,7 @@ DELIVERY_WORDS = frozenset(
 )
 # A bracket of delivery words may still name the award ("(e-learning module)"); that word stays.
 _AWARDS_KEPT_FROM_DELIVERY = frozenset({"module"})
+_DELIVERY_OR_KEPT = DELIVERY_WORDS | _AWARDS_KEPT_FROM_DELIVERY
 _BRACKETS = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
 _PART_SEPARATOR = re.compile(r"[:|\-\u2010-\u2015]")
 _TRAILING_PART = re.compile(r"(?:\s*[:|]|\s+[-\u2010-\u2015])\s+([^-\u2010-\u2015:|]+)$")
@@ -137,6 +138,7 @@ STOPWORDS = frozenset("a an the of for in to and on with at by from into".split(
 # side only says nothing, level 6 against level 7 is another course. Levels 1-2 are kept as
 # words: they number parts of a series ("Patient Safety Level 1"), not qualifications.
 _LEVEL = re.compile(r"\b(?:fheq\s+|academic\s+)?level\s*([3-8])\b")
+_NO_LEVELS: frozenset[str] = frozenset()
 # "Master of Public Health (MPH)": the spelled-out award and its abbreviation are one token.
 _REPEATED_SUBJECT_AWARD = re.compile(r"\b(" + "|".join(SUBJECT_AWARDS.values()) + r")(?:\s+\1\b)+")
 
@@ -199,10 +201,15 @@ def _fold(text: str) -> str:
 def _delivery_remainder(words: str) -> str | None:
     """None if the words are not all delivery words, else the award words among them to keep."""
     tokens = _NOT_WORD.sub(" ", words.casefold()).split()
-    if not tokens or not all(t in DELIVERY_WORDS or t in _AWARDS_KEPT_FROM_DELIVERY or _YEAR.match(t)
-                             or t.isdigit() for t in tokens):
+    if not tokens:
         return None
-    return " ".join(t for t in tokens if t in _AWARDS_KEPT_FROM_DELIVERY)
+    # Mostly ("Online", "Part time") every token is a listed word: one set test instead of four per token.
+    if not _DELIVERY_OR_KEPT.issuperset(tokens) and not all(
+            t in _DELIVERY_OR_KEPT or _YEAR.match(t) or t.isdigit() for t in tokens):
+        return None
+    if _AWARDS_KEPT_FROM_DELIVERY.isdisjoint(tokens):
+        return ""
+    return " ".join([t for t in tokens if t in _AWARDS_KEPT_FROM_DELIVERY])
 
 
 def _drop_delivery(text: str) -> str:
@@ -241,13 +248,17 @@ def _only_words(text: str) -> str:
 
 
 def _words(text: str) -> str:
-    text = _without_apostrophes(text.replace("&", " and ").replace("+", " and "))
-    text = _only_words(text)
-    has_digit = _DIGIT.search(text) is not None
+    if "&" in text or "+" in text:
+        text = text.replace("&", " and ").replace("+", " and ")
+    text = _only_words(_without_apostrophes(text))
+    respelled = False
     for needle, pattern, replacement in _SPELLINGS:
-        if needle in text if needle else has_digit:
+        # No spelling adds or takes away a digit, so the year's test can look at the text as it is now.
+        if needle in text if needle else _DIGIT.search(text):
             text = pattern.sub(replacement, text)
-    return " ".join(text.split())
+            respelled = True
+    # _only_words leaves one space between words and none at the ends; only a respelling can undo that.
+    return " ".join(text.split()) if respelled else text
 
 
 # A pathway of a programme, named in a bracket ("(Pathway in Translational Medicine)",
@@ -273,12 +284,28 @@ def _split_pathway(text: str) -> tuple[str, str]:
     return text, ""
 
 
+def _course_words(text: str, take: Callable[[str], str], found: list[str]) -> list[str]:
+    """The words of a title (or of its pathway) once take() has had its awards."""
+    text = _words(replace_awards(text, take))
+    if any(map(text.__contains__, _SUBJECT_AWARD_NAMES)):
+        text = _REPEATED_SUBJECT_AWARD.sub(r"\1", text)
+    if found:
+        # _words leaves single spaces, so the leading connector is one of these or none.
+        if text.startswith(_CONNECTORS_THEN_SPACE):
+            text = _LEADING_CONNECTOR.sub("", text)
+        if text.endswith(_CONNECTORS):
+            text = _TRAILING_CONNECTOR.sub("", text)
+    if text.endswith(_NOUNS):
+        text = _TRAILING_NOUN.sub("", text)
+    return text.split()
+
+
 @lru_cache(maxsize=200_000)
 def normalise_title(title: str) -> Title:
     """Split a course title into comparable words and the set of awards it names."""
     text = _straight_apostrophes(_fold(drop_course_codes(title or ""))).replace("*", " ")
     # Patterns led by \b are tried at every character: skipped where the word they need is missing.
-    levels = set(_LEVEL.findall(text)) if "level" in text else set()
+    levels = set(_LEVEL.findall(text)) if "level" in text else _NO_LEVELS
     programme, pathway = _split_pathway(_drop_delivery(_LEVEL.sub(" ", text) if levels else text))
     found: list[str] = []
 
@@ -286,38 +313,29 @@ def normalise_title(title: str) -> Title:
         found.append(award)
         return f" {SUBJECT_AWARDS[award]} " if award in SUBJECT_AWARDS else " "
 
-    def course_words(text: str) -> list[str]:
-        text = _words(replace_awards(text, take))
-        if any(map(text.__contains__, _SUBJECT_AWARD_NAMES)):
-            text = _REPEATED_SUBJECT_AWARD.sub(r"\1", text)
-        if found:
-            # _words leaves single spaces, so the leading connector is one of these or none.
-            if text.startswith(_CONNECTORS_THEN_SPACE):
-                text = _LEADING_CONNECTOR.sub("", text)
-            if text.endswith(_CONNECTORS):
-                text = _TRAILING_CONNECTOR.sub("", text)
-        if text.endswith(_NOUNS):
-            text = _TRAILING_NOUN.sub("", text)
-        return text.split()
-
-    words = course_words(programme)
-    pathway_words = course_words(pathway) if pathway else []
-    awards = set(found)
+    words = _course_words(programme, take, found)
+    pathway_words = _course_words(pathway, take, found) if pathway else []
+    awards = frozenset(found)
     # "PG Cert/ Dip/MSc", "Cert/PG Dip/MSc": bare Cert and Dip share the postgraduate prefix.
     if not awards.isdisjoint(POSTGRADUATE):
         if "diploma" in awards:
             awards = (awards - {"diploma"}) | {"PgDip"}
         if "certificate" in awards:
             awards = (awards - {"certificate"}) | {"PgCert"}
-    # A pathway of nothing ("MSc (Leadership pathway)") is the course itself.
-    pathway_subject = _without_stopwords(pathway_words) if words and pathway_words else ""
-    words += pathway_words
-    subject = _without_stopwords(words)
+    if pathway_words:
+        # A pathway of nothing ("MSc (Leadership pathway)") is the course itself.
+        pathway_subject = _without_stopwords(pathway_words) if words else ""
+        words += pathway_words
+    else:
+        pathway_subject = ""
+    text = " ".join(words)
+    subject = text if STOPWORDS.isdisjoint(words) else _without_stopwords(words)
     # Two levels in one title ("level 6 or 7") name no single one.
-    level = levels.pop() if len(levels) == 1 else None
-    suffix = f" level {level}" if level else ""
-    return Title(" ".join(words) + suffix, frozenset(awards), (subject + suffix).strip(), level, subject,
-                 pathway_subject)
+    if len(levels) != 1:
+        return Title(text, awards, subject, None, subject, pathway_subject)
+    level = next(iter(levels))
+    suffix = f" level {level}"
+    return Title(text + suffix, awards, (subject + suffix).strip(), level, subject, pathway_subject)
 
 
 def normalise_titles(titles: Iterable[str]) -> list[Title]:
