@@ -123,6 +123,19 @@ def test_awards_replaced_are_the_pattern_s(titles):
     assert [normalise.replace_awards(t, label) for t in texts] == [plain(t) for t in texts]
 
 
+def test_plain_titles_lose_what_the_full_preparation_takes(titles):
+    # A title of ASCII letters and spaces skips the code, level, bracket and separator steps;
+    # what is left must be what the full steps leave, trailing delivery words included.
+    delivery = ["part time", "full time", "parttime", "distance learning", "by distance learning", "time",
+                "learning", "Part Time", "level", "pathway", "fheq level", "online", "  ", ""]
+    rng = random.Random(5)
+    words = [w for t in titles for w in t.split() if w.isascii() and w.isalpha()] + delivery
+    generated = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 6))) for _ in range(5_000)]
+    plain = [t for t in titles + generated + delivery if t.isascii() and t.replace(" ", "").isalpha()]
+    assert len(plain) > 10_000
+    assert [normalise._plain_without_delivery(t) for t in plain] == [normalise._without_delivery(t) for t in plain]
+
+
 def test_only_words_is_the_not_word_pattern(titles):
     texts = _texts(titles) + ["a_b", "a  b", "  ", "", "x\u00a0y", "a-b", "\u0661\u0662 x"]
     assert [normalise._only_words(t) for t in texts] == [normalise._NOT_WORD.sub(" ", t).strip() for t in texts]
