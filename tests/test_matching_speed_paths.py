@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import random
+import re
 from pathlib import Path
 
 import numpy as np
@@ -134,6 +135,50 @@ def test_plain_titles_lose_what_the_full_preparation_takes(titles):
     plain = [t for t in titles + generated + delivery if t.isascii() and t.replace(" ", "").isalpha()]
     assert len(plain) > 10_000
     assert [normalise._plain_without_delivery(t) for t in plain] == [normalise._without_delivery(t) for t in plain]
+
+
+def test_awards_in_letters_and_spaces_are_the_pattern_s():
+    # Text of letters and spaces is searched behind a space: award words in any order, one to
+    # three spaces apart, with spaces or none at either end.
+    words = ("master of science arts research public health business administration masters degree m sc ma mba "
+             "post grad graduate postgraduate cert certificate p g dip diploma pgc pgd doctor philosophy ph d phil "
+             "professional doctorate prof doc drph edd bachelor bsc ba hons honours foundation fd fda fdsc higher "
+             "apprenticeship short course module fellowships fellows nursing leadership and in").split()
+    rng = random.Random(11)
+    texts = []
+    for _ in range(20_000):
+        text = "".join(rng.choice(words) + " " * rng.randint(1, 3) for _ in range(rng.randint(1, 6)))
+        texts.append(" " * rng.randint(0, 2) + text[:len(text.rstrip()) + rng.randint(0, 2)])
+
+    def label(award):
+        return f"<{award}>"
+
+    plain = [normalise.AWARD_PATTERN.sub(lambda m: label(normalise._AWARD_GROUP[m.lastgroup]), t) for t in texts]
+    assert sum(1 for t, p in zip(texts, plain) if t != p) > 12_000
+    assert [normalise.replace_awards(t, label) for t in texts] == plain
+
+
+# Spellings written as one group before a common ending, now spread over alternatives that
+# each start with a letter (so they can be gathered by first letter): the same matches.
+_SPELLINGS_BEFORE = (
+    ("BSc", r"(?:bachelor\s+of\s+science|b\.?\s?sc)(?:\s*\(\s*hons\s*\)|\s+hon(?:ou)?rs)?"),
+    ("BA", r"(?:bachelor\s+of\s+arts|b\.a\.|ba)(?:\s*\(\s*hons\s*\)|\s+hon(?:ou)?rs)?"),
+    ("apprenticeship", r"(?:degree\s+|higher\s+)?apprenticeship"),
+)
+
+
+@pytest.mark.parametrize("award, before", _SPELLINGS_BEFORE)
+def test_spellings_spread_over_alternatives_match_as_before(award, before, titles):
+    now = dict(normalise._AWARD_SPELLINGS)[award]
+    texts = _texts(titles) + ["bsc (hons) x", "b sc honours", "b.a. (hons)", "ba hons", "bachelor of arts honors",
+                              "degree  apprenticeship", "higher apprenticeship", "b.sc(hons)", "ba ( hons )"]
+
+    def spans(pattern):
+        compiled = re.compile(rf"(?<!\w)(?:{pattern})(?![\w'])", re.IGNORECASE)
+        return [[m.span() for m in compiled.finditer(t)] for t in texts]
+
+    assert sum(map(len, spans(before))) > 50
+    assert spans(before) == spans(now)
 
 
 def test_only_words_is_the_not_word_pattern(titles):

