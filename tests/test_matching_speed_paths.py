@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import random
+import re
 from pathlib import Path
 
 import numpy as np
@@ -40,10 +42,45 @@ def _fixture_titles() -> list[str]:
     return titles
 
 
+# Pieces of titles, joined at random (_generated_titles), for what the bench and the
+# fixtures seldom hold: every way of spelling an award, brackets, dashes, codes, levels,
+# pathways, intake years, accents, non-ASCII look-alikes of letters, odd spaces.
+_PIECES = (
+    "MSc", "msc", "M.Sc.", "M Sc", "m.sc", "MA", "Ma", "ma", "M.A.", "MRes", "MPhil", "MPH", "MBA", "MPA", "Executive MBA",
+    "PhD", "Ph.D", "ph d", "DPhil", "D.Phil", "Doctor of Philosophy", "Professional Doctorate", "prof doc", "DrPH", "EdD",
+    "PG Cert", "PgCert", "pg-cert", "P.G. Cert", "Post-grad Cert", "Postgraduate Certificate", "PGC", "PG Dip",
+    "PgDip", "Postgraduate Diploma", "PGD", "Cert", "Dip", "Certificate", "Diploma", "Higher Diploma",
+    "Master of Science", "Master of Arts", "Master of Public Health (MPH)", "Masters", "Masters'", "Master's",
+    "Master's Degree", "BSc (Hons)", "BSc Honours", "BA (Hons)", "B.A.", "Bachelor of Science", "FdSc", "Foundation Degree",
+    "Degree Apprenticeship", "Higher Apprenticeship", "Apprenticeship", "Short Course", "Module", "Fellowship", "Fellows",
+    "(Online)", "(Part-time)", "[Online]", "(CPD module, 20 credits)", "(1 year full-time)", "- distance learning",
+    "by distance learning", "part time", ": Online", "| 2025 entry", "Level 7", "level 6 or 7", "(Level 5)", "FHEQ level 6",
+    "(Pathway in Translational Medicine)", "(Leadership pathway)", "- Leadership pathway", ", pathway: Nursing",
+    "health care", "organisation", "specialised", "centre", "2025/26", "2024", "September 2025 intake",
+    "LDR 101", "(HEA0010)", "QI 101:", "ISO 9001", "NHS 111", "V300", "COVID 19",
+    "Clinical", "Leadership", "Nursing", "Data", "Science", "Arts", "Public", "Health", "Research", "Practice",
+    "the", "and", "a", "in", "of", "with", "for", "programme", "course", "program",
+    "Caf\u00e9", "na\u00efve", "\u017fhort", "\u0130stanbul", "\u0131", "\u212a", "Stra\u00dfe", "&", "+", "\u2019s", "`",
+    "*", ":", "|", "\u2014", "\u2013", "-", "/", ",", "_", "  ", "\t", "\u00a0",
+)
+
+
+def _generated_titles(count: int, seed: int = 3) -> list[str]:
+    rng = random.Random(seed)
+    titles = []
+    for _ in range(count):
+        pieces = [rng.choice(_PIECES) for _ in range(rng.randint(1, 7))]
+        if rng.random() < 0.7:
+            titles.append(" ".join(pieces))
+        else:  # glued by slashes and dashes, or not at all ("PgCert/PgDip/MSc", "MScNursing")
+            titles.append("".join(p + rng.choice(("", " ", "/", "-")) for p in pieces))
+    return titles
+
+
 @pytest.fixture(scope="module")
 def titles() -> list[str]:
     _, catalogue, candidates = _bench_matching().synthetic(2_000, 6_000, 20)
-    return [row["title"] for row in catalogue + candidates] + _fixture_titles()
+    return [row["title"] for row in catalogue + candidates] + _fixture_titles() + _generated_titles(20_000)
 
 
 def test_ratio_of_sorted_words_is_token_sort_ratio(titles):
@@ -72,12 +109,76 @@ def _texts(titles: list[str]) -> list[str]:
     return titles + [t.casefold() for t in titles] + awkward
 
 
-def test_awards_found_word_by_word_are_the_pattern_s(titles):
-    def label(match):
-        return f"<{match.lastgroup}:{match.group(0)}>"
+def test_awards_replaced_are_the_pattern_s(titles):
+    # Lower-case ASCII text takes the case-sensitive alternation without named groups, the
+    # award read back from the matched text; the rest takes AWARD_PATTERN itself. Both must
+    # give the spans and the awards the named re.IGNORECASE pattern gives.
+    def label(award):
+        return f"<{award}>"
+
+    def plain(text):
+        return normalise.AWARD_PATTERN.sub(lambda m: label(normalise._AWARD_GROUP[m.lastgroup]), text)
 
     texts = _texts(titles)
-    assert [normalise.replace_awards(t, label) for t in texts] == [normalise.AWARD_PATTERN.sub(label, t) for t in texts]
+    assert sum(1 for t in texts if t.isascii() and t.islower() and plain(t) != t) > 5_000  # the fast path is tried
+    assert [normalise.replace_awards(t, label) for t in texts] == [plain(t) for t in texts]
+
+
+def test_plain_titles_lose_what_the_full_preparation_takes(titles):
+    # A title of ASCII letters and spaces skips the code, level, bracket and separator steps;
+    # what is left must be what the full steps leave, trailing delivery words included.
+    delivery = ["part time", "full time", "parttime", "distance learning", "by distance learning", "time",
+                "learning", "Part Time", "level", "pathway", "fheq level", "online", "  ", ""]
+    rng = random.Random(5)
+    words = [w for t in titles for w in t.split() if w.isascii() and w.isalpha()] + delivery
+    generated = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 6))) for _ in range(5_000)]
+    plain = [t for t in titles + generated + delivery if t.isascii() and t.replace(" ", "").isalpha()]
+    assert len(plain) > 10_000
+    assert [normalise._plain_without_delivery(t) for t in plain] == [normalise._without_delivery(t) for t in plain]
+
+
+def test_awards_in_letters_and_spaces_are_the_pattern_s():
+    # Text of letters and spaces is searched behind a space: award words in any order, one to
+    # three spaces apart, with spaces or none at either end.
+    words = ("master of science arts research public health business administration masters degree m sc ma mba "
+             "post grad graduate postgraduate cert certificate p g dip diploma pgc pgd doctor philosophy ph d phil "
+             "professional doctorate prof doc drph edd bachelor bsc ba hons honours foundation fd fda fdsc higher "
+             "apprenticeship short course module fellowships fellows nursing leadership and in").split()
+    rng = random.Random(11)
+    texts = []
+    for _ in range(20_000):
+        text = "".join(rng.choice(words) + " " * rng.randint(1, 3) for _ in range(rng.randint(1, 6)))
+        texts.append(" " * rng.randint(0, 2) + text[:len(text.rstrip()) + rng.randint(0, 2)])
+
+    def label(award):
+        return f"<{award}>"
+
+    plain = [normalise.AWARD_PATTERN.sub(lambda m: label(normalise._AWARD_GROUP[m.lastgroup]), t) for t in texts]
+    assert sum(1 for t, p in zip(texts, plain) if t != p) > 12_000
+    assert [normalise.replace_awards(t, label) for t in texts] == plain
+
+
+# Spellings written as one group before a common ending, now spread over alternatives that
+# each start with a letter (so they can be gathered by first letter): the same matches.
+_SPELLINGS_BEFORE = (
+    ("BSc", r"(?:bachelor\s+of\s+science|b\.?\s?sc)(?:\s*\(\s*hons\s*\)|\s+hon(?:ou)?rs)?"),
+    ("BA", r"(?:bachelor\s+of\s+arts|b\.a\.|ba)(?:\s*\(\s*hons\s*\)|\s+hon(?:ou)?rs)?"),
+    ("apprenticeship", r"(?:degree\s+|higher\s+)?apprenticeship"),
+)
+
+
+@pytest.mark.parametrize("award, before", _SPELLINGS_BEFORE)
+def test_spellings_spread_over_alternatives_match_as_before(award, before, titles):
+    now = dict(normalise._AWARD_SPELLINGS)[award]
+    texts = _texts(titles) + ["bsc (hons) x", "b sc honours", "b.a. (hons)", "ba hons", "bachelor of arts honors",
+                              "degree  apprenticeship", "higher apprenticeship", "b.sc(hons)", "ba ( hons )"]
+
+    def spans(pattern):
+        compiled = re.compile(rf"(?<!\w)(?:{pattern})(?![\w'])", re.IGNORECASE)
+        return [[m.span() for m in compiled.finditer(t)] for t in texts]
+
+    assert sum(map(len, spans(before))) > 50
+    assert spans(before) == spans(now)
 
 
 def test_only_words_is_the_not_word_pattern(titles):
@@ -85,9 +186,10 @@ def test_only_words_is_the_not_word_pattern(titles):
     assert [normalise._only_words(t) for t in texts] == [normalise._NOT_WORD.sub(" ", t).strip() for t in texts]
 
 
-def test_every_award_spelling_has_a_first_letter():
-    # Without them the word-by-word search is off and every title takes the slow pattern.
-    assert normalise._AWARDS_BY_FIRST_LETTER is not None
+def test_award_spellings_are_written_in_small_letters():
+    # What lets the case-sensitive alternation stand in for the re.IGNORECASE one over text
+    # without capitals: a capital (or \\S, \\W) in a spelling would match differently.
+    assert all(spelling == spelling.lower() for _, spelling in normalise._AWARD_SPELLINGS)
 
 
 def test_one_thread_and_every_core_decide_alike(monkeypatch):
