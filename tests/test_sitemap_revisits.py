@@ -8,13 +8,12 @@ import sqlite3
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from scrapy.settings import Settings
 
-from crawler import settings as project_settings
 from crawler.fetch.revisits import RevisitPolicy, parse_lastmod
 from crawler.storage import open_db
 from crawler.summary import format_summary, run_summary
 from tests.support.local_site import LocalSite, html
+from tests.support.scrapy_run import project_settings
 from tests.support.site_crawl import crawl_local_site, stored_rows
 
 UTC = timezone.utc
@@ -80,13 +79,6 @@ def test_each_url_is_requested_again_between_half_and_all_of_the_max_days_spread
     assert POLICY.interval(urls[0]) == RevisitPolicy(max_days=7).interval(urls[0])  # the same in every process
 
 
-def settings(**overrides) -> Settings:
-    values = Settings()
-    values.setmodule(project_settings)
-    values.setdict(overrides, priority="cmdline")
-    return values
-
-
 @pytest.mark.parametrize("overrides, on", [
     ({}, True),
     ({"SITEMAP_LASTMOD_MAX_DAYS": 0}, False),
@@ -98,7 +90,7 @@ def settings(**overrides) -> Settings:
     ({"REUSE_STORED_LINKS": False}, False),
 ])
 def test_the_policy_is_off_where_every_page_must_be_fetched(overrides, on):
-    assert (RevisitPolicy.from_settings(settings(**overrides)) is not None) is on
+    assert (RevisitPolicy.from_settings(project_settings(**overrides)) is not None) is on
 
 
 # -- the crawl, end to end ------------------------------------------------------------------
@@ -106,19 +98,18 @@ def test_the_policy_is_off_where_every_page_must_be_fetched(overrides, on):
 SUBJECTS = ["Improvement Science", "Patient Safety", "Clinical Research", "Healthcare Leadership"]
 
 
+def slug(subject: str) -> str:
+    return subject.lower().replace(" ", "-")
+
+
 def course(subject: str, fees: str = "UK £9,000") -> tuple:
-    slug = subject.lower().replace(" ", "-")
     return html(f"""<nav><a href="/courses/">Courses</a></nav><main><h1>MSc {subject}</h1>
       <p>A part-time master's for NHS clinicians who lead quality improvement in health care.</p>
       <table class="key-facts"><tr><th>Award</th><td>MSc</td></tr>
         <tr><th>Duration</th><td>1 year full-time, 2 years part-time</td></tr>
         <tr><th>Fees</th><td>{fees}</td></tr></table>
-      <p>Modules: <a href="/courses/{slug}/modules">module list</a></p></main>""",
+      <p>Modules: <a href="/courses/{slug(subject)}/modules">module list</a></p></main>""",
                 title=f"MSc {subject} | Sitemap University")
-
-
-def slug(subject: str) -> str:
-    return subject.lower().replace(" ", "-")
 
 
 def sitemap(lastmods: dict[str, str]) -> tuple:

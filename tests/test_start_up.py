@@ -1,21 +1,14 @@
 """A crawl process does not import what it will not use: Scrapy's remote control unless asked for."""
 
-import subprocess
-import sys
-
 import pytest
-from scrapy.settings import Settings
 
-from crawler import settings as project_settings
 from crawler.operations.start_up import REMOTE_CONTROL, unlist_remote_control_when_off
-from crawler.paths import PROJECT_ROOT
+from tests.support.scrapy_run import project_settings, run_scrapy
 
 
 @pytest.mark.parametrize("enabled, listed", [(False, False), (True, True)])
 def test_the_remote_control_is_listed_only_when_switched_on(enabled, listed):
-    settings = Settings()
-    settings.setmodule(project_settings)
-    settings.set("REMOTE_CONTROL_ENABLED", enabled, priority="cmdline")
+    settings = project_settings(REMOTE_CONTROL_ENABLED=enabled)
     unlist_remote_control_when_off(settings)
     assert (REMOTE_CONTROL in settings.getdict("EXTENSIONS_BASE")) is listed
     # Every other extension of Scrapy's stays.
@@ -23,11 +16,9 @@ def test_the_remote_control_is_listed_only_when_switched_on(enabled, listed):
 
 
 def crawl_imports(database, *extra: str) -> str:
-    """What a one-site replay imports (python -X importtime), with extra -s settings."""
-    result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "scrapy", "crawl", "lsbu", "-s", "REPLAY=data/snapshot/snapshot.warc.gz",
-         "-s", f"DATABASE={database}", "-s", "LOG_LEVEL=WARNING", *extra],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
+    """What a one-site replay imports (Python's import-time report), with extra -s settings."""
+    result = run_scrapy("crawl", "lsbu", "-s", "REPLAY=data/snapshot/snapshot.warc.gz", "-s", f"DATABASE={database}",
+                        "-s", "LOG_LEVEL=WARNING", *extra, env={"PYTHONPROFILEIMPORTTIME": "1"})
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stderr
 
