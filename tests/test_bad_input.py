@@ -243,3 +243,19 @@ def test_a_bad_file_gets_one_line_naming_it_and_the_documented_status(case, resu
     # The database is as it was (and a missing one was not created).
     assert outcome["db_unchanged"]
     assert outcome["db_not_created"]
+
+
+@pytest.mark.parametrize("command", ["crawlall", "crawl", "rescore", "export", "review", "match"])
+def test_an_in_memory_database_is_refused_in_one_line(command, tmp_path):
+    # ":memory:" would give the pipeline and the run log an empty database each (the crawl
+    # then failed on a foreign key, with a traceback) and keep nothing for review.
+    values = {"db": ":memory:", "out": str(tmp_path / "out"), "input": str(tmp_path / "list.csv")}
+    (tmp_path / "list.csv").write_text("title,provider\nMSc Improvement Science,kcl\n")
+    args = [part.format(**values) for part in DB_COMMANDS[command]]
+    result = subprocess.run([sys.executable, "-m", "scrapy", *args], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                            timeout=120)
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert len(lines) == 1 and ":memory:" in lines[0] and "in-memory database" in lines[0], result.stderr[-3000:]
+    assert result.returncode == 2
+    assert not (PROJECT_ROOT / ":memory:").exists() and not (tmp_path / "out").exists()

@@ -15,6 +15,8 @@ from crawler.configfile import ConfigError
 from crawler.paths import project_path
 
 SQLITE_HEADER = b"SQLite format 3\0"
+# SQLite's names for a private database in memory; sqlite3 also takes the URI forms.
+IN_MEMORY_NAMES = (":memory:", "file::memory:")
 HEADER_SIZE = 100
 
 
@@ -30,6 +32,11 @@ def check_database_file(path: str | Path, must_exist: bool = True) -> Path:
 
     `must_exist=False` (crawlall, ingest) lets a missing file be created, in a writable directory.
     """
+    if str(path).startswith(IN_MEMORY_NAMES):
+        # Each part of a crawl (pipeline, run log, summary) opens the database on its own, so
+        # each would get an empty database of its own; and nothing would be kept for review.
+        raise DatabaseFileError(path, "is SQLite's in-memory database, which keeps nothing between the parts "
+                                      "of a command; give a file path (e.g. /tmp/try.db)")
     path = project_path(path)
     if not path.exists():
         if must_exist:
