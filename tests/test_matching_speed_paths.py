@@ -7,11 +7,8 @@ bench's synthetic workload, the labelled pairs and the catalogue.
 
 from __future__ import annotations
 
-import csv
-import importlib.util
 import random
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,67 +17,13 @@ from rapidfuzz import process
 from crawler.match.matching import REVIEW_SCORE, SORTED_TITLE_SCORER, TITLE_SCORER, sorted_words
 from crawler.match import normalise
 from crawler.match.normalise import normalise_title, normalise_titles
-
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "fixtures" / "matching"
-
-
-def _bench_matching():
-    spec = importlib.util.spec_from_file_location("bench_matching", ROOT / "bench" / "bench_matching.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _fixture_titles() -> list[str]:
-    titles = []
-    for name in ("pairs.csv", "holdout.csv"):
-        with open(FIXTURES / name, encoding="utf-8", newline="") as f:
-            titles += [t for row in csv.DictReader(f) for t in (row["candidate_title"], row["catalogue_title"])]
-    with open(ROOT / "data" / "catalogue.csv", encoding="utf-8", newline="") as f:
-        titles += [row["title"] for row in csv.DictReader(f)]
-    return titles
-
-
-# Pieces of titles, joined at random (_generated_titles), for what the bench and the
-# fixtures seldom hold: every way of spelling an award, brackets, dashes, codes, levels,
-# pathways, intake years, accents, non-ASCII look-alikes of letters, odd spaces.
-_PIECES = (
-    "MSc", "msc", "M.Sc.", "M Sc", "m.sc", "MA", "Ma", "ma", "M.A.", "MRes", "MPhil", "MPH", "MBA", "MPA", "Executive MBA",
-    "PhD", "Ph.D", "ph d", "DPhil", "D.Phil", "Doctor of Philosophy", "Professional Doctorate", "prof doc", "DrPH", "EdD",
-    "PG Cert", "PgCert", "pg-cert", "P.G. Cert", "Post-grad Cert", "Postgraduate Certificate", "PGC", "PG Dip",
-    "PgDip", "Postgraduate Diploma", "PGD", "Cert", "Dip", "Certificate", "Diploma", "Higher Diploma",
-    "Master of Science", "Master of Arts", "Master of Public Health (MPH)", "Masters", "Masters'", "Master's",
-    "Master's Degree", "BSc (Hons)", "BSc Honours", "BA (Hons)", "B.A.", "Bachelor of Science", "FdSc", "Foundation Degree",
-    "Degree Apprenticeship", "Higher Apprenticeship", "Apprenticeship", "Short Course", "Module", "Fellowship", "Fellows",
-    "(Online)", "(Part-time)", "[Online]", "(CPD module, 20 credits)", "(1 year full-time)", "- distance learning",
-    "by distance learning", "part time", ": Online", "| 2025 entry", "Level 7", "level 6 or 7", "(Level 5)", "FHEQ level 6",
-    "(Pathway in Translational Medicine)", "(Leadership pathway)", "- Leadership pathway", ", pathway: Nursing",
-    "health care", "organisation", "specialised", "centre", "2025/26", "2024", "September 2025 intake",
-    "LDR 101", "(HEA0010)", "QI 101:", "ISO 9001", "NHS 111", "V300", "COVID 19",
-    "Clinical", "Leadership", "Nursing", "Data", "Science", "Arts", "Public", "Health", "Research", "Practice",
-    "the", "and", "a", "in", "of", "with", "for", "programme", "course", "program",
-    "Caf\u00e9", "na\u00efve", "\u017fhort", "\u0130stanbul", "\u0131", "\u212a", "Stra\u00dfe", "&", "+", "\u2019s", "`",
-    "*", ":", "|", "\u2014", "\u2013", "-", "/", ",", "_", "  ", "\t", "\u00a0",
-)
-
-
-def _generated_titles(count: int, seed: int = 3) -> list[str]:
-    rng = random.Random(seed)
-    titles = []
-    for _ in range(count):
-        pieces = [rng.choice(_PIECES) for _ in range(rng.randint(1, 7))]
-        if rng.random() < 0.7:
-            titles.append(" ".join(pieces))
-        else:  # glued by slashes and dashes, or not at all ("PgCert/PgDip/MSc", "MScNursing")
-            titles.append("".join(p + rng.choice(("", " ", "/", "-")) for p in pieces))
-    return titles
+from tests.support.title_samples import bench_matching, fixture_titles, generated_titles
 
 
 @pytest.fixture(scope="module")
 def titles() -> list[str]:
-    _, catalogue, candidates = _bench_matching().synthetic(2_000, 6_000, 20)
-    return [row["title"] for row in catalogue + candidates] + _fixture_titles() + _generated_titles(20_000)
+    _, catalogue, candidates = bench_matching().synthetic(2_000, 6_000, 20)
+    return [row["title"] for row in catalogue + candidates] + fixture_titles() + generated_titles(20_000)
 
 
 def test_ratio_of_sorted_words_is_token_sort_ratio(titles):
@@ -196,7 +139,7 @@ def test_one_thread_and_every_core_decide_alike(monkeypatch):
     """Small cdist calls run on one thread (crawl pages), big ones on every core (batches): same results."""
     from crawler.match import matching
 
-    providers, catalogue, candidates = _bench_matching().synthetic(2_000, 3_000, 4)
+    providers, catalogue, candidates = bench_matching().synthetic(2_000, 3_000, 4)
     resolver = matching.ProviderResolver({f"p{n}": [name] for n, name in enumerate(providers)})
     results = {}
     for name, threshold in (("one thread", 10**12), ("every core", 0)):

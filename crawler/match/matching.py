@@ -56,6 +56,9 @@ QUERY_CHUNK = 2_000
 THREADED_PAIRS = 20_000
 DECISION_RANK = {"duplicate": 2, "review": 1, "new": 0}
 _NO_INDICES: frozenset[int] = frozenset()
+_NO_NAMES: frozenset[str] = frozenset()
+_NO_SCORES: dict[int, tuple[float, str]] = {}
+_NO_SCORE = (0.0, "")
 _TRACKING_PARAMS = ("utm_", "gclid", "fbclid")
 
 
@@ -203,10 +206,13 @@ class Matcher:
     @cyclic_gc_paused()
     def match_many(self, rows: list[dict]) -> list[dict | None]:
         """best() for many rows, scoring each provider block with one cdist call."""
-        results: list[dict | None] = []
-        for found in self._score_all(rows):
-            top = found[0] if found else None
-            results.append(self._result(*top[:3]) if top and top[2] != "new" else None)
+        queries, same_url, scores = self._score_rows(rows)
+        results: list[dict | None] = [None] * len(rows)
+        # Only the rows something scored against: most candidates of a batch have nothing close.
+        for n, found in scores.items():
+            top = self._top(queries[n], found, same_url[n])
+            if top and top[2] != "new":
+                results[n] = self._result(*top)
         return results
 
     def _scored(self, row: dict) -> list[tuple[int, float, str, str]]:
@@ -215,30 +221,40 @@ class Matcher:
     @cyclic_gc_paused()
     def _score_all(self, rows: list[dict]) -> list[list[tuple[int, float, str, str]]]:
         """For each row, (catalogue index, score, decision, reason) above REVIEW_SCORE, best first."""
+        queries, same_url, scores = self._score_rows(rows)
+        return [self._ranked(query, scores.get(n, _NO_SCORES), urls)
+                for n, (query, urls) in enumerate(zip(queries, same_url))]
+
+    def _score_rows(self, rows: list[dict]) -> tuple[list[tuple], list[set[int]], dict[int, dict]]:
+        """The rows' queries, the entries with each row's URL, and the title scores of the rows with any."""
         queries = [self._query(row) for row in rows]
         same_url = [set(self._by_url.get(q[3], ())) if q[3] else _NO_INDICES for q in queries]
-        scores = self._title_scores(queries, same_url)
-        return [self._ranked(query, found, urls) for query, found, urls in zip(queries, scores, same_url)]
+        return queries, same_url, self._title_scores(queries, same_url)
 
     def _query(self, row: dict) -> tuple:
         """(title text, awards, provider keys, url, names it may be forbidden as, level, pathway)."""
-        title, provider = row.get("title") or "", row.get("provider") or ""
+        title = row.get("title") or ""
         parsed = normalise_title(title)
-        url = normalise_url(row["url"]) if row.get("url") else ""
-        forbidden_as = {url} if url else set()
+        url = row.get("url")
+        url = normalise_url(url) if url else ""
+        # The names are only looked at when some link is forbidden (_ranked, _top).
         if self.never_link:
-            forbidden_as.add(self.key_for(title, provider))
+            forbidden_as = {url} if url else set()
+            forbidden_as.add(self.key_for(title, row.get("provider") or ""))
+        else:
+            forbidden_as = _NO_NAMES
         stated_awards = row.get("awards")
         awards = parsed.awards | canonical_awards(stated_awards) if stated_awards else parsed.awards
-        return (parsed.subject, awards, self.resolver.keys(provider), url, forbidden_as, parsed.level, parsed.pathway)
+        return (parsed.subject, awards, self.resolver.keys(row.get("provider") or ""), url, forbidden_as,
+                parsed.level, parsed.pathway)
 
-    def _title_scores(self, queries: list[tuple], same_url: list[set[int]]) -> list[dict[int, tuple[float, str]]]:
-        """Per query, catalogue index -> (best score, the reading of the title that scored it)."""
-        scores: list[dict[int, tuple[float, str]]] = [{} for _ in queries]
+    def _title_scores(self, queries: list[tuple], same_url: list[set[int]]) -> dict[int, dict[int, tuple[float, str]]]:
+        """Per query with any, catalogue index -> (best score, the reading of the title that scored it)."""
+        scores: dict[int, dict[int, tuple[float, str]]] = {}
         by_block: dict[frozenset, list[tuple[int, str]]] = defaultdict(list)
         for n, (text, _, keys, _, _, _, pathway) in enumerate(queries):
             if same_url[n]:
-                scores[n].update(dict.fromkeys(same_url[n], (100.0, text)))
+                scores[n] = dict.fromkeys(same_url[n], (100.0, text))
             if text and keys:
                 by_block[keys].append((n, text))
                 # A page about one pathway of a programme is also that pathway as a course:
@@ -256,7 +272,7 @@ class Matcher:
 
     @staticmethod
     def _score_chunk(chunk: list[tuple[int, str]], indices: list[int], sorted_titles: list[str],
-                     scores: list[dict[int, tuple[float, str]]]) -> None:
+                     scores: dict[int, dict[int, tuple[float, str]]]) -> None:
         """Score one chunk of readings against a block, keeping each pair's best reading."""
         # processor=None: titles are already normalised, and rapidfuzz 3 would not
         # lower-case or strip them anyway.
@@ -271,8 +287,16 @@ class Matcher:
         hits = zip(hit_rows.tolist(), hit_columns.tolist(), matrix[hit_rows, hit_columns].tolist())
         for row_number, column, score in hits:
             (n, text), index = chunk[row_number], indices[column]
-            if score > scores[n].get(index, (0.0, ""))[0]:
-                scores[n][index] = (score, text)
+            found = scores.get(n)
+            if found is None:
+                scores[n] = {index: (score, text)}
+            elif score > found.get(index, _NO_SCORE)[0]:
+                found[index] = (score, text)
+
+    def _forbidden(self, forbidden_as, index: int) -> bool:
+        """True if a maintainer said the query, under any of its names, is never this entry."""
+        catalogue_id = str(self.rows[index].get("id", ""))
+        return any((name, catalogue_id) in self.never_link for name in forbidden_as)
 
     def _ranked(self, query: tuple, found: dict[int, tuple[float, str]], urls: set[int]) -> list[tuple]:
         """The scored entries of one query with their decisions, best first."""
@@ -281,10 +305,8 @@ class Matcher:
         text, awards, _, _, forbidden_as, level, _ = query
         ranked = []
         for index, (score, reading) in found.items():
-            if self.never_link:
-                catalogue_id = str(self.rows[index].get("id", ""))
-                if any((name, catalogue_id) in self.never_link for name in forbidden_as):
-                    continue
+            if self.never_link and self._forbidden(forbidden_as, index):
+                continue
             if index in urls:  # the same page is the same course, whatever its title says now
                 ranked.append((index, 100.0, "duplicate", "same URL"))
                 continue
@@ -296,6 +318,28 @@ class Matcher:
             ranked.append((index, score, _decide(score, relation, differ, level_relation), reason))
         ranked.sort(key=lambda r: (DECISION_RANK[r[2]], r[1]), reverse=True)
         return ranked
+
+    def _top(self, query: tuple, found: dict[int, tuple[float, str]], urls: set[int]) -> tuple | None:
+        """_ranked(...)[0] without its reason: (index, score, decision), or None."""
+        # The first of the best in found's order, as _ranked's stable sort has it. The reason is not
+        # built, and words_differ is asked only where _decide reads it: no conflict, score high enough.
+        _, awards, _, _, forbidden_as, level, _ = query
+        top, top_key = None, None
+        for index, (score, reading) in found.items():
+            if self.never_link and self._forbidden(forbidden_as, index):
+                continue
+            if index in urls:
+                score, decision = 100.0, "duplicate"
+            else:
+                relation = awards_relation(awards, self._awards[index])
+                level_relation = levels_relation(level, self._levels[index])
+                differ = (score >= DUPLICATE_SCORE and relation != "conflict" and level_relation != "conflict"
+                          and words_differ(reading, self._titles[index]))
+                decision = _decide(score, relation, differ, level_relation)
+            key = (DECISION_RANK[decision], score)
+            if top is None or key > top_key:
+                top, top_key = (index, score, decision), key
+        return top
 
     def _block(self, keys: frozenset) -> tuple[list[int], list[str]]:
         """The catalogue entries of these provider keys: their indices and word-sorted titles."""
