@@ -67,17 +67,62 @@ def test_awards_replaced_are_the_pattern_s(titles):
     assert [normalise.replace_awards(t, label) for t in texts] == [plain(t) for t in texts]
 
 
-def test_plain_titles_lose_what_the_full_preparation_takes(titles):
+# Words a title of letters and spaces may hold that some step of the full normalising acts on:
+# delivery words, awards spelled over several words, subject awards, connectors, nouns, respellings.
+_PLAIN_EXTRAS = ["part time", "full time", "parttime", "distance learning", "by distance learning", "time",
+                 "learning", "Part Time", "level", "pathway", "fheq level", "online", "  ", "", "master of science",
+                 "Master of Business Administration", "mba mba", "MPH", "mpa", "apprenticeship", "degree apprenticeship",
+                 "p g dip", "m sc", "ph d", "post grad cert", "bsc hons", "ba honours", "in", "of", "with", "the",
+                 "programme", "program", "course", "health care", "organisation", "specialising", "centre", "is"]
+
+
+@pytest.fixture(scope="module")
+def plain_titles(titles) -> list[str]:
+    """Titles of ASCII letters and spaces: the sample's own, and its words and _PLAIN_EXTRAS joined at random."""
+    rng = random.Random(5)
+    words = [w for t in titles for w in t.split() if w.isascii() and w.isalpha()] + _PLAIN_EXTRAS
+    generated = [" ".join(rng.choice(words if rng.random() < 0.6 else _PLAIN_EXTRAS) for _ in range(rng.randint(1, 6)))
+                 for _ in range(20_000)]
+    return [t for t in titles + generated + _PLAIN_EXTRAS if t.isascii() and t.replace(" ", "").isalpha()]
+
+
+def test_plain_titles_lose_what_the_full_preparation_takes(plain_titles):
     # A title of ASCII letters and spaces skips the code, level, bracket and separator steps;
     # what is left must be what the full steps leave, trailing delivery words included.
-    delivery = ["part time", "full time", "parttime", "distance learning", "by distance learning", "time",
-                "learning", "Part Time", "level", "pathway", "fheq level", "online", "  ", ""]
-    rng = random.Random(5)
-    words = [w for t in titles for w in t.split() if w.isascii() and w.isalpha()] + delivery
-    generated = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 6))) for _ in range(5_000)]
-    plain = [t for t in titles + generated + delivery if t.isascii() and t.replace(" ", "").isalpha()]
-    assert len(plain) > 10_000
-    assert [normalise._plain_without_delivery(t) for t in plain] == [normalise._without_delivery(t) for t in plain]
+    assert len(plain_titles) > 25_000
+    assert ([normalise._plain_without_delivery(t) for t in plain_titles]
+            == [normalise._without_delivery(t) for t in plain_titles])
+
+
+def _full_normalising(title: str) -> normalise.Title:
+    """normalise_title by every step, with no short cut for titles of letters and spaces."""
+    return normalise._title_of(*normalise._without_delivery(title or ""))
+
+
+def test_plain_titles_normalise_as_by_every_step(plain_titles):
+    # _plain_title splits the awards out in one pass and skips what such a title cannot hold.
+    assert sum(1 for t in plain_titles if normalise._plain_title(t).awards) > 10_000
+    assert sum(1 for t in plain_titles if len(normalise._plain_title(t).awards) > 1) > 1_000
+    assert [normalise._plain_title(t) for t in plain_titles] == [_full_normalising(t) for t in plain_titles]
+
+
+def test_titles_ending_in_a_delivery_bracket_normalise_as_by_every_step(plain_titles):
+    # "X (Online)": the bracket goes (or leaves its award words) and the rest is a plain title.
+    rng = random.Random(13)
+    brackets = ["(Online)", "(Part-time)", "(part time)", "(Full-time)", "(Distance Learning)", "(e-learning module)",
+                "(Online module)", "(time)", "(Nursing)", "(MSc)", "(Online)(Online)", "( Online )", "()", "(-)",
+                "(Part-time) x", "(1 year full-time)", "(Pathway in Nursing)", "[Online]", "(On Demand)", "(CPD)"]
+    heads = [rng.choice(plain_titles) for _ in range(20_000)] + ["", " ", "x", "part", "x part", "learning by distance"]
+    titles = [head + rng.choice(("", " ", "  ")) + rng.choice(brackets) for head in heads]
+    titles += [head + " " + bracket for head in ("x part", "x full", "x by distance", "msc in", "pathway")
+               for bracket in brackets]
+    assert sum(1 for t in titles if normalise._plain_without_delivery_bracket(t) is not None) > 10_000
+    assert [normalise.normalise_title.__wrapped__(t) for t in titles] == [_full_normalising(t) for t in titles]
+
+
+def test_titles_are_normalised_as_by_every_step(titles):
+    # Every way in, short cut or not, over the whole sample.
+    assert [normalise.normalise_title.__wrapped__(t) for t in titles] == [_full_normalising(t) for t in titles]
 
 
 def test_awards_in_letters_and_spaces_are_the_pattern_s():
