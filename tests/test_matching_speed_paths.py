@@ -94,6 +94,13 @@ def test_plain_titles_lose_what_the_full_preparation_takes(plain_titles):
             == [normalise._without_delivery(t) for t in plain_titles])
 
 
+def test_needle_tests_name_every_needle():
+    # The written-out substring tests stand for the data they skip the patterns by.
+    assert all(normalise._may_repeat_subject_award(name) for name in normalise.SUBJECT_AWARDS.values())
+    assert all(normalise._may_respell_words(needle) for needle, _, _ in normalise._SPELLINGS if needle)
+    assert not normalise._may_respell_words("clinical leadership") and not normalise._may_repeat_subject_award("ma")
+
+
 def _full_normalising(title: str) -> normalise.Title:
     """normalise_title by every step, with no short cut for titles of letters and spaces."""
     return normalise._title_of(*normalise._without_delivery(title or ""))
