@@ -13,6 +13,7 @@ from rapidfuzz import fuzz, process
 from crawler.match.gcpause import cyclic_gc_paused
 from crawler.match.normalise import (
     STOPWORDS,
+    Title,
     awards_relation,
     canonical_awards,
     levels_relation,
@@ -59,7 +60,6 @@ THREADED_PAIRS = 200_000
 DECISION_RANK = {"duplicate": 2, "review": 1, "new": 0}
 _NO_INDICES: frozenset[int] = frozenset()
 _NO_NAMES: frozenset[str] = frozenset()
-_NO_SCORES: dict[int, tuple[float, str]] = {}
 _NO_SCORE = (0.0, "")
 _TRACKING_PARAMS = ("utm_", "gclid", "fbclid")
 
@@ -208,7 +208,7 @@ class Matcher:
     @cyclic_gc_paused()
     def match_many(self, rows: list[dict]) -> list[dict | None]:
         """best() for many rows, scoring each provider block with one cdist call."""
-        queries, same_url, scores = self._score_rows(rows)
+        scores, queries, same_url = self._score_rows(rows)
         results: list[dict | None] = [None] * len(rows)
         # Only the rows something scored against: most candidates of a batch have nothing close.
         for n, found in scores.items():
@@ -223,51 +223,52 @@ class Matcher:
     @cyclic_gc_paused()
     def _score_all(self, rows: list[dict]) -> list[list[tuple[int, float, str, str]]]:
         """For each row, (catalogue index, score, decision, reason) above REVIEW_SCORE, best first."""
-        queries, same_url, scores = self._score_rows(rows)
-        return [self._ranked(query, scores.get(n, _NO_SCORES), urls)
-                for n, (query, urls) in enumerate(zip(queries, same_url))]
+        scores, queries, same_url = self._score_rows(rows)
+        return [self._ranked(queries[n], scores[n], same_url[n]) if n in scores else [] for n in range(len(rows))]
 
-    def _score_rows(self, rows: list[dict]) -> tuple[list[tuple], list[set[int]], dict[int, dict]]:
-        """The rows' queries, the entries with each row's URL, and the title scores of the rows with any."""
-        queries = [self._query(row) for row in rows]
-        same_url = [set(self._by_url.get(q[3], ())) if q[3] else _NO_INDICES for q in queries]
-        return queries, same_url, self._title_scores(queries, same_url)
+    def _score_rows(self, rows: list[dict]) -> tuple[dict[int, dict], dict[int, tuple], list[set[int]]]:
+        """The title scores of the rows with any, their queries (_query), and the entries with each row's URL."""
+        titles = list(map(normalise_title, [row.get("title") or "" for row in rows]))
+        keys = list(map(self.resolver.keys, [row.get("provider") or "" for row in rows]))
+        urls = [normalise_url(url) if (url := row.get("url")) else "" for row in rows]
+        same_url = [set(self._by_url.get(url, ())) if url else _NO_INDICES for url in urls]
+        scores = self._title_scores(titles, keys, same_url)
+        # The rest of a query is only asked of the rows that scored: most of a batch's do not.
+        queries = {n: self._query(rows[n], titles[n], keys[n], urls[n]) for n in scores}
+        return scores, queries, same_url
 
-    def _query(self, row: dict) -> tuple:
+    def _query(self, row: dict, title: Title, keys: frozenset[str], url: str) -> tuple:
         """(title text, awards, provider keys, url, names it may be forbidden as, level, pathway)."""
-        title = row.get("title") or ""
-        parsed = normalise_title(title)
-        url = row.get("url")
-        url = normalise_url(url) if url else ""
         # The names are only looked at when some link is forbidden (_ranked, _top).
         if self.never_link:
             forbidden_as = {url} if url else set()
-            forbidden_as.add(self.key_for(title, row.get("provider") or ""))
+            forbidden_as.add(self.key_for(row.get("title") or "", row.get("provider") or ""))
         else:
             forbidden_as = _NO_NAMES
         stated_awards = row.get("awards")
-        awards = parsed.awards | canonical_awards(stated_awards) if stated_awards else parsed.awards
-        return (parsed.subject, awards, self.resolver.keys(row.get("provider") or ""), url, forbidden_as,
-                parsed.level, parsed.pathway)
+        awards = title.awards | canonical_awards(stated_awards) if stated_awards else title.awards
+        return (title.subject, awards, keys, url, forbidden_as, title.level, title.pathway)
 
-    def _title_scores(self, queries: list[tuple], same_url: list[set[int]]) -> dict[int, dict[int, tuple[float, str]]]:
-        """Per query with any, catalogue index -> (best score, the reading of the title that scored it)."""
+    def _title_scores(self, titles: list[Title], keys: list[frozenset[str]],
+                      same_url: list[set[int]]) -> dict[int, dict[int, tuple[float, str]]]:
+        """Per row with any, catalogue index -> (best score, the reading of the title that scored it)."""
         scores: dict[int, dict[int, tuple[float, str]]] = {}
         by_block: dict[frozenset, list[tuple[int, str]]] = defaultdict(list)
-        for n, (text, _, keys, _, _, _, pathway) in enumerate(queries):
-            if same_url[n]:
-                scores[n] = dict.fromkeys(same_url[n], (100.0, text))
-            if text and keys:
-                by_block[keys].append((n, text))
+        for n, ((_, _, _, _, text, pathway), block_keys, urls) in enumerate(zip(titles, keys, same_url)):
+            if urls:
+                scores[n] = dict.fromkeys(urls, (100.0, text))
+            if text and block_keys:
+                readings = by_block[block_keys]
+                readings.append((n, text))
                 # A page about one pathway of a programme is also that pathway as a course:
                 # "MRes Clinical Research (Pathway in Translational Medicine)" is the report's
                 # "Translational Medicine MRes". Only the page's pathway: a catalogue pathway
                 # against a plain page title stays apart (pairs.csv labels "MRes Human
                 # Nutrition" against the report's Clinical Research pathway as not the same).
                 if pathway:
-                    by_block[keys].append((n, pathway))
-        for keys, readings in by_block.items():
-            indices, sorted_titles = self._block(keys)
+                    readings.append((n, pathway))
+        for block_keys, readings in by_block.items():
+            indices, sorted_titles = self._block(block_keys)
             for start in range(0, len(readings) if indices else 0, QUERY_CHUNK):
                 self._score_chunk(readings[start:start + QUERY_CHUNK], indices, sorted_titles, scores)
         return scores
