@@ -367,11 +367,11 @@ def _plain_without_delivery(title: str) -> tuple[str, frozenset[str]]:
 
 
 def _plain_without_delivery_bracket(title: str) -> str | None:
-    """An ASCII title of letters and spaces ending in a bracket of delivery words ("X (Online)", "X (Part-time)"),
-    written as _drop_delivery leaves it: the bracket as the award words it keeps, between spaces. Else None.
+    """A title of ASCII letters and spaces ending in a bracket of delivery words ("X (Online)") as _drop_delivery
+    leaves it, the bracket replaced by the award words it keeps between spaces; None for any other title.
 
     Nothing else in such a title is a code, level, separator or pathway, so its _without_delivery is the
-    _plain_without_delivery of the title written so.
+    _plain_without_delivery of the title written so (tests/test_matching_speed_paths.py).
     """
     if not title.endswith(")"):
         return None
