@@ -7,11 +7,8 @@ bench's synthetic workload, the labelled pairs and the catalogue.
 
 from __future__ import annotations
 
-import csv
-import importlib.util
 import random
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,67 +17,13 @@ from rapidfuzz import process
 from crawler.match.matching import REVIEW_SCORE, SORTED_TITLE_SCORER, TITLE_SCORER, sorted_words
 from crawler.match import normalise
 from crawler.match.normalise import normalise_title, normalise_titles
-
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "fixtures" / "matching"
-
-
-def _bench_matching():
-    spec = importlib.util.spec_from_file_location("bench_matching", ROOT / "bench" / "bench_matching.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _fixture_titles() -> list[str]:
-    titles = []
-    for name in ("pairs.csv", "holdout.csv"):
-        with open(FIXTURES / name, encoding="utf-8", newline="") as f:
-            titles += [t for row in csv.DictReader(f) for t in (row["candidate_title"], row["catalogue_title"])]
-    with open(ROOT / "data" / "catalogue.csv", encoding="utf-8", newline="") as f:
-        titles += [row["title"] for row in csv.DictReader(f)]
-    return titles
-
-
-# Pieces of titles, joined at random (_generated_titles), for what the bench and the
-# fixtures seldom hold: every way of spelling an award, brackets, dashes, codes, levels,
-# pathways, intake years, accents, non-ASCII look-alikes of letters, odd spaces.
-_PIECES = (
-    "MSc", "msc", "M.Sc.", "M Sc", "m.sc", "MA", "Ma", "ma", "M.A.", "MRes", "MPhil", "MPH", "MBA", "MPA", "Executive MBA",
-    "PhD", "Ph.D", "ph d", "DPhil", "D.Phil", "Doctor of Philosophy", "Professional Doctorate", "prof doc", "DrPH", "EdD",
-    "PG Cert", "PgCert", "pg-cert", "P.G. Cert", "Post-grad Cert", "Postgraduate Certificate", "PGC", "PG Dip",
-    "PgDip", "Postgraduate Diploma", "PGD", "Cert", "Dip", "Certificate", "Diploma", "Higher Diploma",
-    "Master of Science", "Master of Arts", "Master of Public Health (MPH)", "Masters", "Masters'", "Master's",
-    "Master's Degree", "BSc (Hons)", "BSc Honours", "BA (Hons)", "B.A.", "Bachelor of Science", "FdSc", "Foundation Degree",
-    "Degree Apprenticeship", "Higher Apprenticeship", "Apprenticeship", "Short Course", "Module", "Fellowship", "Fellows",
-    "(Online)", "(Part-time)", "[Online]", "(CPD module, 20 credits)", "(1 year full-time)", "- distance learning",
-    "by distance learning", "part time", ": Online", "| 2025 entry", "Level 7", "level 6 or 7", "(Level 5)", "FHEQ level 6",
-    "(Pathway in Translational Medicine)", "(Leadership pathway)", "- Leadership pathway", ", pathway: Nursing",
-    "health care", "organisation", "specialised", "centre", "2025/26", "2024", "September 2025 intake",
-    "LDR 101", "(HEA0010)", "QI 101:", "ISO 9001", "NHS 111", "V300", "COVID 19",
-    "Clinical", "Leadership", "Nursing", "Data", "Science", "Arts", "Public", "Health", "Research", "Practice",
-    "the", "and", "a", "in", "of", "with", "for", "programme", "course", "program",
-    "Caf\u00e9", "na\u00efve", "\u017fhort", "\u0130stanbul", "\u0131", "\u212a", "Stra\u00dfe", "&", "+", "\u2019s", "`",
-    "*", ":", "|", "\u2014", "\u2013", "-", "/", ",", "_", "  ", "\t", "\u00a0",
-)
-
-
-def _generated_titles(count: int, seed: int = 3) -> list[str]:
-    rng = random.Random(seed)
-    titles = []
-    for _ in range(count):
-        pieces = [rng.choice(_PIECES) for _ in range(rng.randint(1, 7))]
-        if rng.random() < 0.7:
-            titles.append(" ".join(pieces))
-        else:  # glued by slashes and dashes, or not at all ("PgCert/PgDip/MSc", "MScNursing")
-            titles.append("".join(p + rng.choice(("", " ", "/", "-")) for p in pieces))
-    return titles
+from tests.support.title_samples import bench_matching, fixture_titles, generated_titles
 
 
 @pytest.fixture(scope="module")
 def titles() -> list[str]:
-    _, catalogue, candidates = _bench_matching().synthetic(2_000, 6_000, 20)
-    return [row["title"] for row in catalogue + candidates] + _fixture_titles() + _generated_titles(20_000)
+    _, catalogue, candidates = bench_matching().synthetic(2_000, 6_000, 20)
+    return [row["title"] for row in catalogue + candidates] + fixture_titles() + generated_titles(20_000)
 
 
 def test_ratio_of_sorted_words_is_token_sort_ratio(titles):
@@ -124,17 +67,69 @@ def test_awards_replaced_are_the_pattern_s(titles):
     assert [normalise.replace_awards(t, label) for t in texts] == [plain(t) for t in texts]
 
 
-def test_plain_titles_lose_what_the_full_preparation_takes(titles):
+# Words a title of letters and spaces may hold that some step of the full normalising acts on:
+# delivery words, awards spelled over several words, subject awards, connectors, nouns, respellings.
+_PLAIN_EXTRAS = ["part time", "full time", "parttime", "distance learning", "by distance learning", "time",
+                 "learning", "Part Time", "level", "pathway", "fheq level", "online", "  ", "", "master of science",
+                 "Master of Business Administration", "mba mba", "MPH", "mpa", "apprenticeship", "degree apprenticeship",
+                 "p g dip", "m sc", "ph d", "post grad cert", "bsc hons", "ba honours", "in", "of", "with", "the",
+                 "programme", "program", "course", "health care", "organisation", "specialising", "centre", "is"]
+
+
+@pytest.fixture(scope="module")
+def plain_titles(titles) -> list[str]:
+    """Titles of ASCII letters and spaces: the sample's own, and its words and _PLAIN_EXTRAS joined at random."""
+    rng = random.Random(5)
+    words = [w for t in titles for w in t.split() if w.isascii() and w.isalpha()] + _PLAIN_EXTRAS
+    generated = [" ".join(rng.choice(words if rng.random() < 0.6 else _PLAIN_EXTRAS) for _ in range(rng.randint(1, 6)))
+                 for _ in range(20_000)]
+    return [t for t in titles + generated + _PLAIN_EXTRAS if t.isascii() and t.replace(" ", "").isalpha()]
+
+
+def test_plain_titles_lose_what_the_full_preparation_takes(plain_titles):
     # A title of ASCII letters and spaces skips the code, level, bracket and separator steps;
     # what is left must be what the full steps leave, trailing delivery words included.
-    delivery = ["part time", "full time", "parttime", "distance learning", "by distance learning", "time",
-                "learning", "Part Time", "level", "pathway", "fheq level", "online", "  ", ""]
-    rng = random.Random(5)
-    words = [w for t in titles for w in t.split() if w.isascii() and w.isalpha()] + delivery
-    generated = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 6))) for _ in range(5_000)]
-    plain = [t for t in titles + generated + delivery if t.isascii() and t.replace(" ", "").isalpha()]
-    assert len(plain) > 10_000
-    assert [normalise._plain_without_delivery(t) for t in plain] == [normalise._without_delivery(t) for t in plain]
+    assert len(plain_titles) > 25_000
+    assert ([normalise._plain_without_delivery(t) for t in plain_titles]
+            == [normalise._without_delivery(t) for t in plain_titles])
+
+
+def test_needle_tests_name_every_needle():
+    # The written-out substring tests stand for the data they skip the patterns by.
+    assert all(normalise._may_repeat_subject_award(name) for name in normalise.SUBJECT_AWARDS.values())
+    assert all(normalise._may_respell_words(needle) for needle, _, _ in normalise._SPELLINGS if needle)
+    assert not normalise._may_respell_words("clinical leadership") and not normalise._may_repeat_subject_award("ma")
+
+
+def _full_normalising(title: str) -> normalise.Title:
+    """normalise_title by every step, with no short cut for titles of letters and spaces."""
+    return normalise._title_of(*normalise._without_delivery(title or ""))
+
+
+def test_plain_titles_normalise_as_by_every_step(plain_titles):
+    # _plain_title splits the awards out in one pass and skips what such a title cannot hold.
+    assert sum(1 for t in plain_titles if normalise._plain_title(t).awards) > 10_000
+    assert sum(1 for t in plain_titles if len(normalise._plain_title(t).awards) > 1) > 1_000
+    assert [normalise._plain_title(t) for t in plain_titles] == [_full_normalising(t) for t in plain_titles]
+
+
+def test_titles_ending_in_a_delivery_bracket_normalise_as_by_every_step(plain_titles):
+    # "X (Online)": the bracket goes (or leaves its award words) and the rest is a plain title.
+    rng = random.Random(13)
+    brackets = ["(Online)", "(Part-time)", "(part time)", "(Full-time)", "(Distance Learning)", "(e-learning module)",
+                "(Online module)", "(time)", "(Nursing)", "(MSc)", "(Online)(Online)", "( Online )", "()", "(-)",
+                "(Part-time) x", "(1 year full-time)", "(Pathway in Nursing)", "[Online]", "(On Demand)", "(CPD)"]
+    heads = [rng.choice(plain_titles) for _ in range(20_000)] + ["", " ", "x", "part", "x part", "learning by distance"]
+    titles = [head + rng.choice(("", " ", "  ")) + rng.choice(brackets) for head in heads]
+    titles += [head + " " + bracket for head in ("x part", "x full", "x by distance", "msc in", "pathway")
+               for bracket in brackets]
+    assert sum(1 for t in titles if normalise._plain_without_delivery_bracket(t) is not None) > 10_000
+    assert [normalise.normalise_title.__wrapped__(t) for t in titles] == [_full_normalising(t) for t in titles]
+
+
+def test_titles_are_normalised_as_by_every_step(titles):
+    # Every way in, short cut or not, over the whole sample.
+    assert [normalise.normalise_title.__wrapped__(t) for t in titles] == [_full_normalising(t) for t in titles]
 
 
 def test_awards_in_letters_and_spaces_are_the_pattern_s():
@@ -196,7 +191,7 @@ def test_one_thread_and_every_core_decide_alike(monkeypatch):
     """Small cdist calls run on one thread (crawl pages), big ones on every core (batches): same results."""
     from crawler.match import matching
 
-    providers, catalogue, candidates = _bench_matching().synthetic(2_000, 3_000, 4)
+    providers, catalogue, candidates = bench_matching().synthetic(2_000, 3_000, 4)
     resolver = matching.ProviderResolver({f"p{n}": [name] for n, name in enumerate(providers)})
     results = {}
     for name, threshold in (("one thread", 10**12), ("every core", 0)):

@@ -13,6 +13,7 @@ from rapidfuzz import fuzz, process
 from crawler.match.gcpause import cyclic_gc_paused
 from crawler.match.normalise import (
     STOPWORDS,
+    Title,
     awards_relation,
     canonical_awards,
     levels_relation,
@@ -52,10 +53,14 @@ SORTED_TITLE_SCORER = fuzz.ratio
 WORDS_DIFFER_BELOW = 85.0
 # Queries per cdist call, so one huge provider block cannot build a huge matrix.
 QUERY_CHUNK = 2_000
-# Pairs of one cdist call from which it is scored on every core (see _score_chunk).
-THREADED_PAIRS = 20_000
+# Pairs of one cdist call from which it is scored on every core (see _score_chunk). At 50,000
+# pairs (the benchmark's 500 candidates against a 100-title block, 1 ms of scoring) a thread per
+# core cost a third more CPU than one thread and saved no wall time on the 2-core machine.
+THREADED_PAIRS = 200_000
 DECISION_RANK = {"duplicate": 2, "review": 1, "new": 0}
 _NO_INDICES: frozenset[int] = frozenset()
+_NO_NAMES: frozenset[str] = frozenset()
+_NO_SCORE = (0.0, "")
 _TRACKING_PARAMS = ("utm_", "gclid", "fbclid")
 
 
@@ -203,10 +208,13 @@ class Matcher:
     @cyclic_gc_paused()
     def match_many(self, rows: list[dict]) -> list[dict | None]:
         """best() for many rows, scoring each provider block with one cdist call."""
-        results: list[dict | None] = []
-        for found in self._score_all(rows):
-            top = found[0] if found else None
-            results.append(self._result(*top[:3]) if top and top[2] != "new" else None)
+        scores, queries, same_url = self._score_rows(rows)
+        results: list[dict | None] = [None] * len(rows)
+        # Only the rows something scored against: most candidates of a batch have nothing close.
+        for n, found in scores.items():
+            top = self._top(queries[n], found, same_url[n])
+            if top and top[2] != "new":
+                results[n] = self._result(*top)
         return results
 
     def _scored(self, row: dict) -> list[tuple[int, float, str, str]]:
@@ -215,48 +223,59 @@ class Matcher:
     @cyclic_gc_paused()
     def _score_all(self, rows: list[dict]) -> list[list[tuple[int, float, str, str]]]:
         """For each row, (catalogue index, score, decision, reason) above REVIEW_SCORE, best first."""
-        queries = [self._query(row) for row in rows]
-        same_url = [set(self._by_url.get(q[3], ())) if q[3] else _NO_INDICES for q in queries]
-        scores = self._title_scores(queries, same_url)
-        return [self._ranked(query, found, urls) for query, found, urls in zip(queries, scores, same_url)]
+        scores, queries, same_url = self._score_rows(rows)
+        return [self._ranked(queries[n], scores[n], same_url[n]) if n in scores else [] for n in range(len(rows))]
 
-    def _query(self, row: dict) -> tuple:
+    def _score_rows(self, rows: list[dict]) -> tuple[dict[int, dict], dict[int, tuple], list[set[int]]]:
+        """The title scores of the rows with any, their queries (_query), and the entries with each row's URL."""
+        titles = list(map(normalise_title, [row.get("title") or "" for row in rows]))
+        keys = list(map(self.resolver.keys, [row.get("provider") or "" for row in rows]))
+        urls = [normalise_url(url) if (url := row.get("url")) else "" for row in rows]
+        same_url = [set(self._by_url.get(url, ())) if url else _NO_INDICES for url in urls]
+        scores = self._title_scores(titles, keys, same_url)
+        # The rest of a query is only asked of the rows that scored: most of a batch's do not.
+        queries = {n: self._query(rows[n], titles[n], keys[n], urls[n]) for n in scores}
+        return scores, queries, same_url
+
+    def _query(self, row: dict, title: Title, keys: frozenset[str], url: str) -> tuple:
         """(title text, awards, provider keys, url, names it may be forbidden as, level, pathway)."""
-        title, provider = row.get("title") or "", row.get("provider") or ""
-        parsed = normalise_title(title)
-        url = normalise_url(row["url"]) if row.get("url") else ""
-        forbidden_as = {url} if url else set()
+        # The names are only looked at when some link is forbidden (_ranked, _top).
         if self.never_link:
-            forbidden_as.add(self.key_for(title, provider))
+            forbidden_as = {url} if url else set()
+            forbidden_as.add(self.key_for(row.get("title") or "", row.get("provider") or ""))
+        else:
+            forbidden_as = _NO_NAMES
         stated_awards = row.get("awards")
-        awards = parsed.awards | canonical_awards(stated_awards) if stated_awards else parsed.awards
-        return (parsed.subject, awards, self.resolver.keys(provider), url, forbidden_as, parsed.level, parsed.pathway)
+        awards = title.awards | canonical_awards(stated_awards) if stated_awards else title.awards
+        return (title.subject, awards, keys, url, forbidden_as, title.level, title.pathway)
 
-    def _title_scores(self, queries: list[tuple], same_url: list[set[int]]) -> list[dict[int, tuple[float, str]]]:
-        """Per query, catalogue index -> (best score, the reading of the title that scored it)."""
-        scores: list[dict[int, tuple[float, str]]] = [{} for _ in queries]
+    def _title_scores(self, titles: list[Title], keys: list[frozenset[str]],
+                      same_url: list[set[int]]) -> dict[int, dict[int, tuple[float, str]]]:
+        """Per row with any, catalogue index -> (best score, the reading of the title that scored it)."""
+        scores: dict[int, dict[int, tuple[float, str]]] = {}
         by_block: dict[frozenset, list[tuple[int, str]]] = defaultdict(list)
-        for n, (text, _, keys, _, _, _, pathway) in enumerate(queries):
-            if same_url[n]:
-                scores[n].update(dict.fromkeys(same_url[n], (100.0, text)))
-            if text and keys:
-                by_block[keys].append((n, text))
+        for n, ((_, _, _, _, text, pathway), block_keys, urls) in enumerate(zip(titles, keys, same_url)):
+            if urls:
+                scores[n] = dict.fromkeys(urls, (100.0, text))
+            if text and block_keys:
+                readings = by_block[block_keys]
+                readings.append((n, text))
                 # A page about one pathway of a programme is also that pathway as a course:
                 # "MRes Clinical Research (Pathway in Translational Medicine)" is the report's
                 # "Translational Medicine MRes". Only the page's pathway: a catalogue pathway
                 # against a plain page title stays apart (pairs.csv labels "MRes Human
                 # Nutrition" against the report's Clinical Research pathway as not the same).
                 if pathway:
-                    by_block[keys].append((n, pathway))
-        for keys, readings in by_block.items():
-            indices, sorted_titles = self._block(keys)
+                    readings.append((n, pathway))
+        for block_keys, readings in by_block.items():
+            indices, sorted_titles = self._block(block_keys)
             for start in range(0, len(readings) if indices else 0, QUERY_CHUNK):
                 self._score_chunk(readings[start:start + QUERY_CHUNK], indices, sorted_titles, scores)
         return scores
 
     @staticmethod
     def _score_chunk(chunk: list[tuple[int, str]], indices: list[int], sorted_titles: list[str],
-                     scores: list[dict[int, tuple[float, str]]]) -> None:
+                     scores: dict[int, dict[int, tuple[float, str]]]) -> None:
         """Score one chunk of readings against a block, keeping each pair's best reading."""
         # processor=None: titles are already normalised, and rapidfuzz 3 would not
         # lower-case or strip them anyway.
@@ -271,8 +290,16 @@ class Matcher:
         hits = zip(hit_rows.tolist(), hit_columns.tolist(), matrix[hit_rows, hit_columns].tolist())
         for row_number, column, score in hits:
             (n, text), index = chunk[row_number], indices[column]
-            if score > scores[n].get(index, (0.0, ""))[0]:
-                scores[n][index] = (score, text)
+            found = scores.get(n)
+            if found is None:
+                scores[n] = {index: (score, text)}
+            elif score > found.get(index, _NO_SCORE)[0]:
+                found[index] = (score, text)
+
+    def _forbidden(self, forbidden_as, index: int) -> bool:
+        """True if a maintainer said the query, under any of its names, is never this entry."""
+        catalogue_id = str(self.rows[index].get("id", ""))
+        return any((name, catalogue_id) in self.never_link for name in forbidden_as)
 
     def _ranked(self, query: tuple, found: dict[int, tuple[float, str]], urls: set[int]) -> list[tuple]:
         """The scored entries of one query with their decisions, best first."""
@@ -281,10 +308,8 @@ class Matcher:
         text, awards, _, _, forbidden_as, level, _ = query
         ranked = []
         for index, (score, reading) in found.items():
-            if self.never_link:
-                catalogue_id = str(self.rows[index].get("id", ""))
-                if any((name, catalogue_id) in self.never_link for name in forbidden_as):
-                    continue
+            if self.never_link and self._forbidden(forbidden_as, index):
+                continue
             if index in urls:  # the same page is the same course, whatever its title says now
                 ranked.append((index, 100.0, "duplicate", "same URL"))
                 continue
@@ -296,6 +321,28 @@ class Matcher:
             ranked.append((index, score, _decide(score, relation, differ, level_relation), reason))
         ranked.sort(key=lambda r: (DECISION_RANK[r[2]], r[1]), reverse=True)
         return ranked
+
+    def _top(self, query: tuple, found: dict[int, tuple[float, str]], urls: set[int]) -> tuple | None:
+        """_ranked(...)[0] without its reason: (index, score, decision), or None."""
+        # The first of the best in found's order, as _ranked's stable sort has it. The reason is not
+        # built, and words_differ is asked only where _decide reads it: no conflict, score high enough.
+        _, awards, _, _, forbidden_as, level, _ = query
+        top, top_key = None, None
+        for index, (score, reading) in found.items():
+            if self.never_link and self._forbidden(forbidden_as, index):
+                continue
+            if index in urls:
+                score, decision = 100.0, "duplicate"
+            else:
+                relation = awards_relation(awards, self._awards[index])
+                level_relation = levels_relation(level, self._levels[index])
+                differ = (score >= DUPLICATE_SCORE and relation != "conflict" and level_relation != "conflict"
+                          and words_differ(reading, self._titles[index]))
+                decision = _decide(score, relation, differ, level_relation)
+            key = (DECISION_RANK[decision], score)
+            if top is None or key > top_key:
+                top, top_key = (index, score, decision), key
+        return top
 
     def _block(self, keys: frozenset) -> tuple[list[int], list[str]]:
         """The catalogue entries of these provider keys: their indices and word-sorted titles."""
