@@ -109,7 +109,7 @@ class PageAnalyser:
             facts["provider_health_focused"] = site.name
         terms = []
         if facts.get("is_course") or terms_on_every_page:
-            terms = self.terms.found_in(f"{facts.get('title') or ''}\n{facts.get('text') or ''}")
+            terms = self.terms.found_in_page(facts.get("title"), facts.get("text"))
         # The scope rules give non-course pages their own verdict and reason.
         verdict = scope_rules.classify(facts)
         analysis = Analysis(url, site, facts, verdict, None, terms)
