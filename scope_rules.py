@@ -328,6 +328,12 @@ class _Fields:
         starts = found[literals[0]] if len(literals) == 1 else sorted(set().union(*[found[lit] for lit in literals]))
         return finditer_at(pattern, text, starts)
 
+    def may_match(self, term_list: TermList, name: str) -> bool:
+        """False when the list's pattern cannot match in the field: it is empty, or holds none of the literals."""
+        if not self.text[name]:
+            return False
+        return self.index is None or term_list.name in self._literals_found(name)
+
     def finditer(self, term_list: TermList, name: str):
         """``term_list.pattern.finditer`` over one field."""
         return self._finditer(term_list.pattern, term_list.name, name)
@@ -475,7 +481,7 @@ def _evidence(rules: ScopeRules, fields: _Fields) -> tuple[dict, dict, list[dict
             continue
         total = 0.0
         for where in term_list.only_in:
-            if not fields.text[where]:
+            if not fields.may_match(term_list, where):
                 continue
             phrases: dict[str, None] = {}
             for match in fields.finditer(term_list, where):

@@ -108,7 +108,7 @@ def _plain_finditer(rules, lowered: dict[str, str], term_list, name):
 def test_every_list_scans_each_field_as_its_pattern_does():
     rules = scope_rules.default_rules()
     texts = _texts() + ["health and safety care homes; quality of life in it", "", "it to pro per super"]
-    hits = 0
+    hits = passed_over = 0
     for n, text in enumerate(texts):
         title = texts[(n + 1) % len(texts)][:200]
         lowered = {"title": title.lower(), "summary": text[:600].lower(), "topics": "quality improvement ; health",
@@ -120,4 +120,6 @@ def test_every_list_scans_each_field_as_its_pattern_does():
                 assert found == [(m.span(), m.group(0)) for m in _plain_finditer(rules, lowered, term_list, name)], \
                     (term_list.name, name, text[:60])
                 hits += len(found)
-    assert hits > 500
+                passed_over += not fields.may_match(term_list, name)
+                assert fields.may_match(term_list, name) or not found, (term_list.name, name, text[:60])
+    assert hits > 500 and passed_over > 500
