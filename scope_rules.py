@@ -426,9 +426,10 @@ def _looks_like_listing(text: str) -> int:
 
 def _english_share(text: str) -> float:
     head = text[:5000]
-    encoded = head.encode()
+    # (A lone surrogate, which no page should hold but a decoder may leave, passes as itself.)
+    encoded = head.encode("utf-8", "surrogatepass")
     # The text's non-ASCII characters: UTF-8 never uses an ASCII byte inside a longer character.
-    if all(map(_separates_words, set(encoded.translate(None, _ASCII_BYTES).decode()))):
+    if all(map(_separates_words, set(encoded.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")))):
         # The words are then the runs of ASCII letters, found at C speed over bytes (the
         # regex's class of letters is ~70 ns a character; see _separates_words).
         words = encoded.translate(_ASCII_LETTERS_LOWERED).split()

@@ -10,6 +10,7 @@ strings chosen so that a wrong condition fails a case.
 from __future__ import annotations
 
 import dataclasses
+import re
 import sys
 from pathlib import Path
 
@@ -158,3 +159,23 @@ def test_site_for_url_forgets_past_its_limit(monkeypatch):
         url = f"https://h{n}.{registry.sites[n % len(registry.sites)].allowed_domains[0]}/"
         assert registry.site_for_url(url) is _plain_site_for_url(registry, url)
         assert len(registry._site_by_host) <= 5
+
+
+@pytest.mark.parametrize("text", [
+    "", "no digits", "12 months, £9,250", "2027", "x² and ½ are no decimal digits: 3",
+    "٣ weeks, 12 weeks", "ＭＳｃ １２ months 3", "a lone \ud800 surrogate 7", "৭ and 7", "9" * 50,
+])
+def test_digit_offsets_are_what_re_finds_on_awkward_text(text):
+    from crawler.scan.literals import digit_offsets
+
+    assert digit_offsets(text) == [m.start() for m in re.finditer(r"\d", text)]
+
+
+def test_digit_offsets_are_what_re_finds_on_page_text():
+    from crawler.scan.literals import digit_offsets
+
+    texts = _texts()
+    assert sum(bool(re.search(r"\d", text)) for text in texts) > 20
+    for text in texts:
+        for part in (text, text.lower(), text[:4000]):
+            assert digit_offsets(part) == [m.start() for m in re.finditer(r"\d", part)]
