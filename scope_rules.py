@@ -25,6 +25,7 @@ from pathlib import Path
 from crawler.configfile import ConfigError, read_yaml
 from crawler.scan import lowercase
 from crawler.scan.literals import LiteralIndex, finditer_at
+from crawler.scan.shared import SharedScan
 
 TERMS_FILE = Path(__file__).resolve().parent / "data" / "scope_terms.yaml"
 
@@ -284,12 +285,18 @@ def _literal_index(literal_sets) -> LiteralIndex | None:
 class _Fields:
     """A page's lowercased fields with the places each literal occurs, found once per field."""
 
-    def __init__(self, rules: ScopeRules, lowered: dict[str, str]):
+    def __init__(self, rules: ScopeRules, lowered: dict[str, str], text_scan: SharedScan | None = None):
         self.index = rules.literal_index
         self.owners = rules.literal_owners
         self.text = dict(lowered)
         self._found: dict[str, dict[str, list[int]]] = {}
         self._present: dict[str, dict[str | None, list[str]]] = {}
+        text = self.text["text"]
+        if (text_scan is not None and text and self.index is not None and text_scan.covers(self.index.literals)
+                and text_scan.text.startswith(text)):
+            # The text field is the head of the page's lowercased text: its literals are the ones
+            # a scan of that whole text (shared with the search terms) found wholly inside it.
+            self._found["text"] = text_scan.found_before(len(text), self.index.literals)
         if rules.mask is not None:
             for name, value in lowered.items():
                 matches = list(self._finditer(rules.mask, None, name))
@@ -303,7 +310,9 @@ class _Fields:
         """The literals found in a field, by the name of the list they start phrases of."""
         present = self._present.get(name)
         if present is None:
-            found = self._found[name] = self.index.starts(self.text[name])
+            found = self._found.get(name)
+            if found is None:
+                found = self._found[name] = self.index.starts(self.text[name])
             # A field holds a few dozen literals and most lists none of them: each literal is
             # given to its lists once here, so a list with none is passed over at no cost.
             present = self._present[name] = {}
@@ -500,8 +509,11 @@ def _evidence(rules: ScopeRules, fields: _Fields) -> tuple[dict, dict, list[dict
     return by_list, by_list_field, reasons
 
 
-def classify(facts: dict, rules: ScopeRules | None = None) -> dict:
-    """Judge one page's facts: {"category": core|related|out, "score": float, "reasons": [...]}."""
+def classify(facts: dict, rules: ScopeRules | None = None, text_scan: SharedScan | None = None) -> dict:
+    """Judge one page's facts: {"category": core|related|out, "score": float, "reasons": [...]}.
+
+    ``text_scan``, a scan of the lowercased ``facts["text"]`` that other readers share, spares
+    the text field its own pass when it looked for every literal of the rules."""
     rules = rules or default_rules()
     if not isinstance(facts, dict):
         return _verdict("out", 0.0, _reason("no_facts", type(facts).__name__, "page"), [])
@@ -520,7 +532,7 @@ def classify(facts: dict, rules: ScopeRules | None = None) -> dict:
     # The text field is cut from the extractor's text, whose lowering the extractor remembers.
     lowered = {name: lowercase.lowered(value) for name, value in fields.items() if name != "text"}
     lowered["text"] = lowercase.lowered_head(full_text, TEXT_SCAN_CHARS)
-    lowered = _Fields(rules, {name: lowered[name] for name in FIELDS})
+    lowered = _Fields(rules, {name: lowered[name] for name in FIELDS}, text_scan)
 
     untyped = _untyped_page_reason(rules, facts, lowered)
     if untyped:

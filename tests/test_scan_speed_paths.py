@@ -179,3 +179,96 @@ def test_digit_offsets_are_what_re_finds_on_page_text():
     for text in texts:
         for part in (text, text.lower(), text[:4000]):
             assert digit_offsets(part) == [m.start() for m in re.finditer(r"\d", part)]
+
+
+def _joint_index(*literal_sets):
+    from crawler.scan.literals import LiteralIndex
+
+    return LiteralIndex(frozenset().union(*literal_sets))
+
+
+def test_a_shared_scan_finds_in_a_head_what_a_scan_of_the_head_finds():
+    import scope_rules
+    from crawler.scan.literals import LiteralIndex
+    from crawler.scan.shared import SharedScan
+
+    rules = scope_rules.default_rules()
+    literal_sets = [rules.literal_index.literals, load_terms().first_words, frozenset({"he", "she", "hers", "s"})]
+    index = _joint_index(*literal_sets)
+    for text in _texts()[::3] + ["ushers", "she", ""]:
+        lowered = text.lower()
+        scan = SharedScan(index, lowered)
+        for literals in literal_sets:
+            assert scan.covers(literals)
+            for end in (0, 1, 5, 100, scope_rules.TEXT_SCAN_CHARS, len(lowered) - 3, len(lowered)):
+                if end >= 0:
+                    assert scan.found_before(end, literals) == LiteralIndex(literals).starts(lowered[:end]), (end, text[:40])
+
+
+def test_covers_is_the_subset_test():
+    from crawler.scan.literals import LiteralIndex
+
+    index = LiteralIndex(["care", "health", "nhs"])
+    for literals in (frozenset({"care"}), frozenset({"care", "lean"}), frozenset(), frozenset({"nhs", "health", "care"})):
+        for _ in range(2):  # asked, then remembered
+            assert index.covers(literals) == (literals <= index.literals)
+
+
+def test_search_terms_from_a_shared_scan_are_those_of_the_joined_text(terms):
+    import scope_rules
+    from crawler.scan.literals import LiteralIndex
+    from crawler.scan.shared import SharedScan
+
+    covering = _joint_index(terms.first_words, scope_rules.default_rules().literal_index.literals)
+    short = LiteralIndex(sorted(terms.first_words)[1:])  # one first word not looked for: not used
+    titles = ["", "MSc Quality Improvement", "Research", "Implementation ΣCIENCE", "Evidence"]
+    found_any = 0
+    for n, text in enumerate(_texts() + AWKWARD + ["science and more", "based practice"]):
+        title = titles[n % len(titles)]
+        expected = terms.found_in(f"{title}\n{text}")
+        found_any += bool(expected)
+        lowered = text.lower()
+        for scan in (SharedScan(covering, lowered), SharedScan(short, lowered), SharedScan(covering, lowered + " msc")):
+            assert terms.found_in_page(title, text, scan) == expected, (title, text[:60])
+    assert found_any >= 10
+
+
+def _page_facts() -> list[dict]:
+    from crawler.extract import extract_course_facts
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from sitegen import BenchSite
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    site = BenchSite(30)
+    pages = [(site.pages[c["path"]][1], "https://bench.example" + c["path"]) for c in site.courses]
+    if realpages.dev_pages_path().exists():
+        pages += [(realpages.wrap_page(page, "plain"), page["url"]) for page in realpages.load_dev_pages()]
+    facts = [extract_course_facts(body, url) for body, url in pages]
+    # Awkward texts: a capital sigma at the cut (its form depends on what the cut removes), a
+    # masked phrase ("health and safety") and a phrase running across the cut.
+    cut = 8000
+    facts.append({**facts[0], "text": "x" * (cut - 1) + "Σ" + "A" * 50})
+    facts.append({**facts[0], "text": "Health and safety in quality improvement. " * 250})
+    facts.append({**facts[0], "text": "a" * (cut - 8) + " quality improvement in the NHS"})
+    facts.append({**facts[0], "text": "İ" + facts[0]["text"]})
+    return facts
+
+
+def test_the_scope_verdict_from_a_shared_scan_is_the_verdict_without_it():
+    import scope_rules
+    from crawler.scan.literals import LiteralIndex
+    from crawler.scan.shared import SharedScan
+
+    rules = scope_rules.default_rules()
+    covering = _joint_index(rules.literal_index.literals, load_terms().first_words)
+    short = LiteralIndex(sorted(rules.literal_index.literals)[1:])
+    categories = set()
+    for facts in _page_facts():
+        expected = scope_rules.classify(facts)
+        categories.add(expected["category"])
+        lowered = lowercase.lowered(facts["text"])
+        for scan in (SharedScan(covering, lowered), SharedScan(short, lowered), SharedScan(covering, "x" + lowered)):
+            assert scope_rules.classify(facts, text_scan=scan) == expected, facts["text"][:60]
+    assert categories == {"core", "related", "out"}

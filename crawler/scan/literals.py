@@ -22,6 +22,18 @@ class LiteralIndex:
             self._automaton.add_word(literal, (len(literal) - 1, literal))
         if self.literals:
             self._automaton.make_automaton()
+        # covers() answers, by the identity of the set asked about (kept, so the id stays its own).
+        self._covers: dict[int, tuple[frozenset[str], bool]] = {}
+
+    def covers(self, literals: frozenset[str]) -> bool:
+        """True when every one of ``literals`` is one of this index's (asked per page: remembered per set)."""
+        known = self._covers.get(id(literals))
+        if known is not None and known[0] is literals:
+            return known[1]
+        answer = literals <= self.literals
+        if len(self._covers) < 64:
+            self._covers[id(literals)] = (literals, answer)
+        return answer
 
     def starts(self, text: str) -> dict[str, list[int]]:
         """Start offsets of each literal found in ``text`` (overlaps included), in text order."""
