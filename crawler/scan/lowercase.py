@@ -14,7 +14,8 @@ it remembers, so ``original is text`` can only be true for the very object lower
 from __future__ import annotations
 
 # The texts of one page that are lowercased more than once: main text, main text without
-# the entry requirements, the scope rules' text field, and one spare.
+# the entry requirements, the scope rules' text field (when lowered_head cannot cut it from
+# the main text's), and one spare.
 _REMEMBERED = 4
 # Below this a lowering costs less than looking through the remembered texts.
 MIN_REMEMBERED_CHARS = 256
