@@ -282,6 +282,16 @@ def _literal_index(literal_sets) -> LiteralIndex | None:
     return None if "" in literals else LiteralIndex(literals)
 
 
+class _EveryList:
+    """Holds every list name: with no literal index, any list may match anywhere."""
+
+    def __contains__(self, name) -> bool:
+        return True
+
+
+_EVERY_LIST = _EveryList()
+
+
 class _Fields:
     """A page's lowercased fields with the places each literal occurs, found once per field."""
 
@@ -339,9 +349,13 @@ class _Fields:
 
     def may_match(self, term_list: TermList, name: str) -> bool:
         """False when the list's pattern cannot match in the field: it is empty, or holds none of the literals."""
+        return term_list.name in self.lists_that_may_match(name)
+
+    def lists_that_may_match(self, name: str):
+        """The names of the lists whose patterns may match in the field (may_match for each), as a container."""
         if not self.text[name]:
-            return False
-        return self.index is None or term_list.name in self._literals_found(name)
+            return ()
+        return _EVERY_LIST if self.index is None else self._literals_found(name)
 
     def finditer(self, term_list: TermList, name: str):
         """``term_list.pattern.finditer`` over one field."""
@@ -486,12 +500,14 @@ def _evidence(rules: ScopeRules, fields: _Fields) -> tuple[dict, dict, list[dict
     by_list: dict[str, float] = {}
     by_list_field: dict[tuple[str, str], float] = {}
     reasons: list[dict] = []
+    # Asked once per field, not once per list and field (a hundred times a page).
+    may_match = {where: fields.lists_that_may_match(where) for where in FIELDS}
     for term_list in rules.lists:
         if term_list.role in ("mask", "not_a_course"):
             continue
         total = 0.0
         for where in term_list.only_in:
-            if not fields.may_match(term_list, where):
+            if term_list.name not in may_match[where]:
                 continue
             phrases: dict[str, None] = {}
             for match in fields.finditer(term_list, where):

@@ -105,8 +105,22 @@ def _plain_finditer(rules, lowered: dict[str, str], term_list, name):
     return term_list.pattern.finditer(text)
 
 
-def test_every_list_scans_each_field_as_its_pattern_does():
-    rules = scope_rules.default_rules()
+def _rules_without_index(tmp_path):
+    """The scope rules with a phrase that opens with a wildcard: no literal index, every list scanned by re."""
+    import yaml
+
+    raw = yaml.safe_load(scope_rules.TERMS_FILE.read_text())
+    raw["lists"]["health_setting"]["terms"].append("*ward")
+    path = tmp_path / "scope_terms.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    rules = scope_rules.load_scope_rules(path)
+    assert rules.literal_index is None
+    return rules
+
+
+@pytest.mark.parametrize("indexed", [True, False], ids=["literal index", "no literal index"])
+def test_every_list_scans_each_field_as_its_pattern_does(indexed, tmp_path):
+    rules = scope_rules.default_rules() if indexed else _rules_without_index(tmp_path)
     texts = _texts() + ["health and safety care homes; quality of life in it", "", "it to pro per super"]
     hits = passed_over = 0
     for n, text in enumerate(texts):
@@ -122,4 +136,16 @@ def test_every_list_scans_each_field_as_its_pattern_does():
                 hits += len(found)
                 passed_over += not fields.may_match(term_list, name)
                 assert fields.may_match(term_list, name) or not found, (term_list.name, name, text[:60])
-    assert hits > 500 and passed_over > 500
+    assert hits > 500 and (passed_over > 500 or not indexed)  # with no index, only empty fields are passed over
+
+
+def test_verdicts_without_a_literal_index_ignore_a_shared_scan(tmp_path):
+    from crawler.scan.literals import LiteralIndex
+    from crawler.scan.shared import SharedScan
+
+    rules = _rules_without_index(tmp_path)
+    index = LiteralIndex(scope_rules.default_rules().literal_index.literals)
+    for text in _texts()[:40]:
+        facts = {"title": "MSc Quality Improvement in Healthcare", "summary": text[:300], "text": text, "page_kind": "course"}
+        expected = scope_rules.classify(facts, rules)
+        assert scope_rules.classify(facts, rules, SharedScan(index, text.lower())) == expected
