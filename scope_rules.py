@@ -24,7 +24,8 @@ from pathlib import Path
 
 from crawler.configfile import ConfigError, read_yaml
 from crawler.scan import lowercase
-from crawler.scan.literals import LiteralIndex, candidate_starts, finditer_at
+from crawler.scan.literals import LiteralIndex, finditer_at
+from crawler.scan.shared import SharedScan
 
 TERMS_FILE = Path(__file__).resolve().parent / "data" / "scope_terms.yaml"
 
@@ -121,9 +122,13 @@ _AWARD_WORDS = re.compile(r"\b(?:" + "|".join(_AWARD_NAMES) + r")\b")
 # pages that search.
 _AWARD_HEADS = re.compile("|".join(sorted({name[:2] for name in _AWARD_NAMES})))
 _WORDS = re.compile(r"[^\W\d_]+")
+# Each byte of a UTF-8 text: an ASCII letter lowercased, any other byte a space.
+_ASCII_LETTERS_LOWERED = bytes(c + 32 if 65 <= c <= 90 else c if 97 <= c <= 122 else 32 for c in range(256))
+_ASCII_BYTES = bytes(range(128))
 _ENGLISH_STOPWORDS = frozenset(
     "the and of to in for with on is are you your this that from by as at or be will our".split()
 )
+_ENGLISH_STOPWORD_BYTES = frozenset(word.encode() for word in _ENGLISH_STOPWORDS)
 
 
 class ScopeRulesError(ConfigError):
@@ -154,9 +159,16 @@ class ScopeRules:
     mask_literals: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
     # The literals of every list and the mask, found in a field in one pass (crawler/scan).
     literal_index: LiteralIndex | None = field(default=None, repr=False, compare=False)
+    # For each literal of the index, the names of the lists whose phrases start with it (None: the mask).
+    literal_owners: dict = field(default_factory=dict, repr=False, compare=False)
 
     def of_role(self, role: str) -> tuple[TermList, ...]:
-        return tuple(t for t in self.lists if t.role == role)
+        return self._lists_by_role.get(role, ())
+
+    @functools.cached_property
+    def _lists_by_role(self) -> dict[str, tuple[TermList, ...]]:
+        # Asked a dozen times a page; cached_property writes the instance's __dict__, frozen or not.
+        return {role: tuple(t for t in self.lists if t.role == role) for role in ROLES}
 
 
 def _phrase_pattern(phrase: str) -> str:
@@ -242,6 +254,11 @@ def load_scope_rules(path: str | Path | None = None) -> ScopeRules:
         )
 
     masks = [t for tl in lists if tl.role == "mask" for t in tl.terms]
+    mask_literals = _literals(masks)
+    literal_owners: dict[str, list] = {literal: [None] for literal in mask_literals}
+    for term_list in lists:
+        for literal in term_list.literals:
+            literal_owners.setdefault(literal, []).append(term_list.name)
     link_patterns = {
         role: _compile_terms([t for tl in lists if tl.role == role for t in tl.terms])
         for role in ("health", "focus", "related", "other_setting")
@@ -253,8 +270,9 @@ def load_scope_rules(path: str | Path | None = None) -> ScopeRules:
         lists=tuple(lists),
         mask=_compile_terms(masks) if masks else None,
         link_patterns=link_patterns,
-        mask_literals=_literals(masks),
-        literal_index=_literal_index([_literals(masks), *(tl.literals for tl in lists)]),
+        mask_literals=mask_literals,
+        literal_index=_literal_index([mask_literals, *(tl.literals for tl in lists)]),
+        literal_owners={literal: tuple(owners) for literal, owners in literal_owners.items()},
     )
 
 
@@ -264,31 +282,84 @@ def _literal_index(literal_sets) -> LiteralIndex | None:
     return None if "" in literals else LiteralIndex(literals)
 
 
+class _EveryList:
+    """Holds every list name: with no literal index, any list may match anywhere."""
+
+    def __contains__(self, name) -> bool:
+        return True
+
+
+_EVERY_LIST = _EveryList()
+
+
 class _Fields:
     """A page's lowercased fields with the places each literal occurs, found once per field."""
 
-    def __init__(self, rules: ScopeRules, lowered: dict[str, str]):
+    def __init__(self, rules: ScopeRules, lowered: dict[str, str], text_scan: SharedScan | None = None):
         self.index = rules.literal_index
+        self.owners = rules.literal_owners
         self.text = dict(lowered)
         self._found: dict[str, dict[str, list[int]]] = {}
+        self._present: dict[str, dict[str | None, list[str]]] = {}
+        text = self.text["text"]
+        if (text_scan is not None and text and self.index is not None and text_scan.covers(self.index.literals)
+                and text_scan.text.startswith(text)):
+            # The text field is the head of the page's lowercased text: its literals are the ones
+            # a scan of that whole text (shared with the search terms) found wholly inside it.
+            self._found["text"] = text_scan.found_before(len(text), self.index.literals)
         if rules.mask is not None:
             for name, value in lowered.items():
-                matches = list(self._finditer(rules.mask, rules.mask_literals, name))
+                matches = list(self._finditer(rules.mask, None, name))
                 if matches:
                     self.text[name] = _replace(value, matches, " ")
-                    self._found.pop(name, None)  # the offsets moved
+                    # The offsets moved.
+                    self._found.pop(name, None)
+                    self._present.pop(name, None)
 
-    def _finditer(self, pattern: re.Pattern, literals: frozenset[str], name: str):
+    def _literals_found(self, name: str) -> dict[str | None, list[str]]:
+        """The literals found in a field, by the name of the list they start phrases of."""
+        present = self._present.get(name)
+        if present is None:
+            found = self._found.get(name)
+            if found is None:
+                found = self._found[name] = self.index.starts(self.text[name])
+            # A field holds a few dozen literals and most lists none of them: each literal is
+            # given to its lists once here, so a list with none is passed over at no cost.
+            present = self._present[name] = {}
+            for literal in found:
+                for owner in self.owners[literal]:
+                    if owner in present:
+                        present[owner].append(literal)
+                    else:
+                        present[owner] = [literal]
+        return present
+
+    def _finditer(self, pattern: re.Pattern, owner: str | None, name: str):
+        """``pattern.finditer`` over one field, tried where the literals of ``owner``'s phrases are."""
         text = self.text[name]
         if self.index is None:
             return pattern.finditer(text)
-        if name not in self._found:
-            self._found[name] = self.index.starts(text)
-        return finditer_at(pattern, text, candidate_starts(self._found[name], literals))
+        literals = self._literals_found(name).get(owner)
+        if not literals:
+            return iter(())
+        found = self._found[name]
+        # What candidate_starts gives: one literal's places as found, several merged in order.
+        starts = found[literals[0]] if len(literals) == 1 else sorted(set().union(*[found[lit] for lit in literals]))
+        return finditer_at(pattern, text, starts)
+
+    def may_match(self, term_list: TermList, name: str) -> bool:
+        """False when the list's pattern cannot match in the field: it is empty, or holds none of the literals."""
+        return term_list.name in self.lists_that_may_match(name)
+
+    def lists_that_may_match(self, name: str):
+        """The names of the lists whose patterns may match in the field (may_match for each), as a container."""
+        if not self.text[name]:
+            return ()
+        return _EVERY_LIST if self.index is None else self._literals_found(name)
 
     def finditer(self, term_list: TermList, name: str):
         """``term_list.pattern.finditer`` over one field."""
-        return self._finditer(term_list.pattern, term_list.literals, name)
+        return self._finditer(term_list.pattern, term_list.name, name)
 
 
 def _replace(text: str, matches: list[re.Match], replacement: str) -> str:
@@ -377,11 +448,33 @@ def _looks_like_listing(text: str) -> int:
 
 
 def _english_share(text: str) -> float:
-    words = _WORDS.findall(text[:5000].lower())
+    head = text[:5000]
+    # (A lone surrogate, which no page should hold but a decoder may leave, passes as itself.)
+    encoded = head.encode("utf-8", "surrogatepass")
+    # The text's non-ASCII characters: UTF-8 never uses an ASCII byte inside a longer character.
+    if all(map(_separates_words, set(encoded.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")))):
+        # The words are then the runs of ASCII letters, found at C speed over bytes (the
+        # regex's class of letters is ~70 ns a character; see _separates_words).
+        words = encoded.translate(_ASCII_LETTERS_LOWERED).split()
+        stopwords = _ENGLISH_STOPWORD_BYTES
+    else:
+        words = _WORDS.findall(head.lower())
+        stopwords = _ENGLISH_STOPWORDS
     if not words:
         return 0.0
-    # The same count as summing ``w in _ENGLISH_STOPWORDS`` in a generator, without a Python step a word.
-    return sum(map(_ENGLISH_STOPWORDS.__contains__, words)) / len(words)
+    # The same count as summing ``w in stopwords`` in a generator, without a Python step a word.
+    return sum(map(stopwords.__contains__, words)) / len(words)
+
+
+@functools.lru_cache(maxsize=4096)
+def _separates_words(char: str) -> bool:
+    """True when a non-ASCII character, lowercased, holds nothing _WORDS takes for a letter.
+
+    ``str.lower`` maps character by character (its one exception, a final sigma, is a letter),
+    so in a lowercased text holding only such non-ASCII characters, _WORDS finds exactly the
+    runs of ASCII letters, each such character splitting runs as the space it becomes in
+    _ASCII_LETTERS_LOWERED does ("£", "–" and "’" do; "é", "ß" and the Kelvin sign do not)."""
+    return _WORDS.search(char.lower()) is None
 
 
 def _health_service_domain(url) -> str | None:
@@ -407,12 +500,14 @@ def _evidence(rules: ScopeRules, fields: _Fields) -> tuple[dict, dict, list[dict
     by_list: dict[str, float] = {}
     by_list_field: dict[tuple[str, str], float] = {}
     reasons: list[dict] = []
+    # Asked once per field, not once per list and field (a hundred times a page).
+    may_match = {where: fields.lists_that_may_match(where) for where in FIELDS}
     for term_list in rules.lists:
         if term_list.role in ("mask", "not_a_course"):
             continue
         total = 0.0
         for where in term_list.only_in:
-            if not fields.text[where]:
+            if term_list.name not in may_match[where]:
                 continue
             phrases: dict[str, None] = {}
             for match in fields.finditer(term_list, where):
@@ -430,14 +525,18 @@ def _evidence(rules: ScopeRules, fields: _Fields) -> tuple[dict, dict, list[dict
     return by_list, by_list_field, reasons
 
 
-def classify(facts: dict, rules: ScopeRules | None = None) -> dict:
-    """Judge one page's facts: {"category": core|related|out, "score": float, "reasons": [...]}."""
+def classify(facts: dict, rules: ScopeRules | None = None, text_scan: SharedScan | None = None) -> dict:
+    """Judge one page's facts: {"category": core|related|out, "score": float, "reasons": [...]}.
+
+    ``text_scan``, a scan of the lowercased ``facts["text"]`` that other readers share, spares
+    the text field its own pass when it looked for every literal of the rules."""
     rules = rules or default_rules()
     if not isinstance(facts, dict):
         return _verdict("out", 0.0, _reason("no_facts", type(facts).__name__, "page"), [])
 
     fields = {name: _as_text(facts.get(name)) for name in FIELDS}
-    fields["text"] = fields["text"][:TEXT_SCAN_CHARS]
+    full_text = fields["text"]
+    fields["text"] = full_text[:TEXT_SCAN_CHARS]
     if not any(fields.values()):
         return _verdict("out", 0.0, _reason("empty_page", "no title, summary or text", "page"), [])
     non_course = _non_course_reason(facts)
@@ -446,8 +545,10 @@ def classify(facts: dict, rules: ScopeRules | None = None) -> dict:
         return _verdict("out", 0.0, non_course, [])
 
     # Lowercased once, masked ("quality of life" is not quality improvement), then scanned.
-    # A text field of up to TEXT_SCAN_CHARS is the extractor's text itself, lowercased already.
-    lowered = _Fields(rules, {name: lowercase.lowered(value) for name, value in fields.items()})
+    # The text field is cut from the extractor's text, whose lowering the extractor remembers.
+    lowered = {name: lowercase.lowered(value) for name, value in fields.items() if name != "text"}
+    lowered["text"] = lowercase.lowered_head(full_text, TEXT_SCAN_CHARS)
+    lowered = _Fields(rules, {name: lowered[name] for name in FIELDS}, text_scan)
 
     untyped = _untyped_page_reason(rules, facts, lowered)
     if untyped:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,8 @@ KNOWN_FIELDS = set(REQUIRED_FIELDS) | set(LIST_FIELDS) | {
     "search_url", "max_pages", "max_depth", "spider", "notes", "health_focused",
 }
 DEFAULTS = {"max_pages": 400, "max_depth": 4}
+# Hosts whose site site_for_url remembers; past this the memory starts again (a crawl sees a few hundred hosts).
+MAX_REMEMBERED_HOSTS = 4096
 
 
 class RegistryError(ConfigError):
@@ -78,6 +81,9 @@ class Registry:
 
     def __post_init__(self):
         self._by_key = {site.key: site for site in self.sites}
+        # site_for_url's answer per host, for the sites as they were when it was given.
+        self._site_by_host: dict[str, Site | None] = {}
+        self._sites_answered: tuple[Site, ...] = ()
 
     def __iter__(self):
         return iter(self.sites)
@@ -100,6 +106,21 @@ class Registry:
     def site_for_url(self, url: str) -> Site | None:
         """The site whose allowed domains hold the URL's host (the most specific wins)."""
         host = (urlsplit(url).hostname or "").lower()
+        # Every page asks, and the answer needs an owns_host per site: remembered per host. The
+        # list of sites is the caller's own and may change, so the memory holds while it is equal.
+        answered = self._sites_answered
+        same_sites = len(answered) == len(self.sites) and all(map(operator.is_, answered, self.sites))
+        if not same_sites or len(self._site_by_host) >= MAX_REMEMBERED_HOSTS:
+            self._site_by_host = {}
+            self._sites_answered = tuple(self.sites)
+        try:
+            return self._site_by_host[host]
+        except KeyError:
+            site = self._site_by_host[host] = self._owner(host)
+            return site
+
+    def _owner(self, host: str) -> Site | None:
+        """site_for_url's answer for a lowercased host, from every site's allowed domains."""
         owners = [s for s in self.sites if s.owns_host(host)]
         if not owners:
             return None

@@ -9,7 +9,9 @@ from pathlib import Path
 
 from crawler.paths import project_path
 from crawler.configfile import ConfigError, built_from_yaml, sequence_item_lines
+from crawler.scan import lowercase
 from crawler.scan.literals import LiteralIndex, search_at
+from crawler.scan.shared import SharedScan
 
 DEFAULT_TERMS_FILE = "search_terms.yaml"
 TARGETS = ("courses", "fellowships", "both")
@@ -44,7 +46,8 @@ class SearchTerms:
         # Per term, each spelling as (its first word, its pattern). Every match of a spelling
         # starts with its first word, so one Aho-Corasick pass over the text (crawler/scan)
         # finds where any spelling can start and each pattern is tried there only: a
-        # substring test and a \b-led regex search per spelling cost ~1 ms on a 15 KB page.
+        # substring test and a \b-led regex search per spelling cost ~1 ms on a 15 KB page
+        # (a str.find per first word, ~25 us each over 12,000 characters, is slower too).
         self._spellings: list[tuple[str, list[tuple[str, re.Pattern]]]] = []
         for term in terms:
             checks = []
@@ -66,10 +69,43 @@ class SearchTerms:
         """Canonical terms whose spellings occur in the text, in the file's order."""
         if not text:
             return []
-        lowered = text.lower()
+        return self._found_in_lowered(text.lower())
+
+    @property
+    def first_words(self) -> frozenset[str]:
+        """The first word of every spelling: every match of a spelling starts with one."""
+        return self._index.literals if self._index is not None else frozenset()
+
+    def found_in_page(self, title: str | None, text: str | None, text_scan: SharedScan | None = None) -> list[str]:
+        """``found_in(f"{title}\\n{text}")``, each part lowercased once per page (crawler/scan/lowercase).
+
+        ``str.lower`` maps each character on its own but a capital sigma, whose final form looks
+        at the letters around it; a line break is neither a letter nor skipped over, so it stops
+        that look at the join and lowering the parts apart gives the same text."""
+        lowered_title, lowered_text = lowercase.lowered(title or ""), lowercase.lowered(text or "")
+        joined = lowered_title + "\n" + lowered_text
+        if (text_scan is None or self._index is None or not text_scan.covers(self._index.literals)
+                or text_scan.text != lowered_text):
+            return self._found_in_lowered(joined)
+        # The text's first words from the shared scan, after the title's own: no first word
+        # holds a line break (words are split at white space), so none runs across the join.
+        title_found = self._index.starts(lowered_title)
+        text_found = text_scan.found()
+        shift = len(lowered_title) + 1
+        starts = {}
+        for word in self._index.literals:
+            in_text = text_found.get(word)
+            if in_text:
+                starts[word] = title_found.get(word, []) + [at + shift for at in in_text]
+            elif word in title_found:
+                starts[word] = title_found[word]
+        return self._found_in_lowered(joined, starts)
+
+    def _found_in_lowered(self, lowered: str, starts: dict[str, list[int]] | None = None) -> list[str]:
         if self._index is None:
             return [term for term, checks in self._spellings if any(p.search(lowered) for _, p in checks)]
-        starts = self._index.starts(lowered)
+        if starts is None:
+            starts = self._index.starts(lowered)
         return [
             term for term, checks in self._spellings
             if any(first_word in starts and search_at(pattern, lowered, starts[first_word])

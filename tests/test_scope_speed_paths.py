@@ -79,5 +79,73 @@ def test_english_share_is_the_plain_count():
             return 0.0
         return sum(w in scope_rules._ENGLISH_STOPWORDS for w in words) / len(words)
 
-    for text in _texts() + ["", "123", "The and of", "Ceci n'est pas une pipe", "THE AND OF TO IN"]:
-        assert scope_rules._english_share(text) == plain(text)
+    for text in _texts() + ["", "123", "The and of", "Ceci n'est pas une pipe", "THE AND OF TO IN"] + NON_ASCII:
+        assert scope_rules._english_share(text) == plain(text), text[:60]
+
+
+# Characters that keep the bytes shortcut (signs, dashes, quotes) and those that must leave it:
+# letters, letters that lowercase into ASCII, digits that are not decimal, a capital sigma.
+NON_ASCII = [
+    "£9,250 – the course’s fees “and” more", "café and the tea", "straße of the", "Kelvin the and",
+    "İstanbul in the", "x² and the ½ of", "chapter Ⅻ of the", "ΟΔΟΣ the and", "the and of", "the_and 12the",
+    "١٢ the ٣ and", "naïve the and", "the \ud800 and of", "the ﬁnal and of", "́the and", "the 😀 and of",
+]
+
+
+def test_the_english_share_shortcut_keeps_and_leaves_the_bytes_path():
+    kept = [text for text in NON_ASCII if all(map(scope_rules._separates_words, set(text) - set(map(chr, range(128)))))]
+    assert 2 <= len(kept) < len(NON_ASCII) - 5
+
+
+def _plain_finditer(rules, lowered: dict[str, str], term_list, name):
+    """What the scan gives: the list's own pattern over the field with the masks blanked."""
+    text = lowered[name]
+    if rules.mask is not None:
+        text = rules.mask.sub(" ", text)
+    return term_list.pattern.finditer(text)
+
+
+def _rules_without_index(tmp_path):
+    """The scope rules with a phrase that opens with a wildcard: no literal index, every list scanned by re."""
+    import yaml
+
+    raw = yaml.safe_load(scope_rules.TERMS_FILE.read_text())
+    raw["lists"]["health_setting"]["terms"].append("*ward")
+    path = tmp_path / "scope_terms.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    rules = scope_rules.load_scope_rules(path)
+    assert rules.literal_index is None
+    return rules
+
+
+@pytest.mark.parametrize("indexed", [True, False], ids=["literal index", "no literal index"])
+def test_every_list_scans_each_field_as_its_pattern_does(indexed, tmp_path):
+    rules = scope_rules.default_rules() if indexed else _rules_without_index(tmp_path)
+    texts = _texts() + ["health and safety care homes; quality of life in it", "", "it to pro per super"]
+    hits = passed_over = 0
+    for n, text in enumerate(texts):
+        title = texts[(n + 1) % len(texts)][:200]
+        lowered = {"title": title.lower(), "summary": text[:600].lower(), "topics": "quality improvement ; health",
+                   "entry_requirements": text[-500:].lower(), "text": text[:scope_rules.TEXT_SCAN_CHARS].lower()}
+        fields = scope_rules._Fields(rules, lowered)
+        for term_list in rules.lists:
+            for name in scope_rules.FIELDS:
+                found = [(m.span(), m.group(0)) for m in fields.finditer(term_list, name)]
+                assert found == [(m.span(), m.group(0)) for m in _plain_finditer(rules, lowered, term_list, name)], \
+                    (term_list.name, name, text[:60])
+                hits += len(found)
+                passed_over += not fields.may_match(term_list, name)
+                assert fields.may_match(term_list, name) or not found, (term_list.name, name, text[:60])
+    assert hits > 500 and (passed_over > 500 or not indexed)  # with no index, only empty fields are passed over
+
+
+def test_verdicts_without_a_literal_index_ignore_a_shared_scan(tmp_path):
+    from crawler.scan.literals import LiteralIndex
+    from crawler.scan.shared import SharedScan
+
+    rules = _rules_without_index(tmp_path)
+    index = LiteralIndex(scope_rules.default_rules().literal_index.literals)
+    for text in _texts()[:40]:
+        facts = {"title": "MSc Quality Improvement in Healthcare", "summary": text[:300], "text": text, "page_kind": "course"}
+        expected = scope_rules.classify(facts, rules)
+        assert scope_rules.classify(facts, rules, SharedScan(index, text.lower())) == expected

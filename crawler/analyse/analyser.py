@@ -9,6 +9,9 @@ import scope_rules
 from crawler.extract import extract_course_facts
 from crawler.match.matching import Matcher, ProviderResolver
 from crawler.registry import Registry, Site
+from crawler.scan import lowercase
+from crawler.scan.literals import LiteralIndex
+from crawler.scan.shared import SharedScan
 from crawler.terms import SearchTerms
 
 logger = logging.getLogger(__name__)
@@ -96,6 +99,8 @@ class PageAnalyser:
         self.registry = registry
         self.terms = terms
         self.matcher = Matcher(catalogue, ProviderResolver.from_registry(registry), never_link=never_link or set())
+        # The scope rules the shared index was built for, and the index (see _text_scan).
+        self._scan_for: tuple[scope_rules.ScopeRules, LiteralIndex | None] | None = None
 
     def analyse(self, body: bytes | str, url: str, encoding: str | None = None, site: Site | None = None,
                 canonical_url: str | None = None, terms_on_every_page: bool = False,
@@ -107,15 +112,27 @@ class PageAnalyser:
         facts = extract_course_facts(body, url, encoding=encoding)
         if site is not None and site.health_focused:
             facts["provider_health_focused"] = site.name
+        text_scan = self._text_scan(facts.get("text"))
         terms = []
         if facts.get("is_course") or terms_on_every_page:
-            terms = self.terms.found_in(f"{facts.get('title') or ''}\n{facts.get('text') or ''}")
+            terms = self.terms.found_in_page(facts.get("title"), facts.get("text"), text_scan)
         # The scope rules give non-course pages their own verdict and reason.
-        verdict = scope_rules.classify(facts)
+        verdict = scope_rules.classify(facts, text_scan=text_scan)
         analysis = Analysis(url, site, facts, verdict, None, terms)
         if not match:
             return analysis
         return self.complete(analysis, canonical_url=canonical_url)
+
+    def _text_scan(self, text) -> SharedScan | None:
+        """One scan of the page's lowercased text for the search terms and the scope rules, made when first read."""
+        if not isinstance(text, str) or not text:
+            return None
+        rules = scope_rules.default_rules()  # another terms file may be in use since the last page
+        if self._scan_for is None or self._scan_for[0] is not rules:
+            literals = self.terms.first_words | (rules.literal_index.literals if rules.literal_index else frozenset())
+            self._scan_for = (rules, LiteralIndex(literals) if literals else None)
+        index = self._scan_for[1]
+        return SharedScan(index, lowercase.lowered(text)) if index is not None else None
 
     def complete(self, analysis: Analysis, canonical_url: str | None = None) -> Analysis:
         """Match an analysis made with match=False against this analyser's catalogue; sets and returns it.

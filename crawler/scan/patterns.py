@@ -8,10 +8,7 @@ from collections.abc import Hashable, Iterable, Iterator, Mapping
 
 from crawler.scan.boundaries import compile_boundary_first
 from crawler.scan.firsts import ANY_DIGIT, first_literals
-from crawler.scan.literals import LiteralIndex, candidate_starts, finditer_at, occurrences, search_at
-
-_DIGIT = re.compile(r"\d")
-
+from crawler.scan.literals import LiteralIndex, candidate_starts, digit_offsets, finditer_at, occurrences, search_at
 
 class PatternGroup:
     """Named patterns whose first literals are found in one Aho-Corasick pass per text.
@@ -58,7 +55,7 @@ class ScannedText:
         extra = [self._single_starts(char) for char in firsts & self.group.single]
         if ANY_DIGIT in firsts:
             if self._digits is None:
-                self._digits = [m.start() for m in _DIGIT.finditer(self.text)]
+                self._digits = digit_offsets(self.text)
             extra.append(self._digits)
         if any(extra):
             starts = sorted(set(starts).union(*extra))
