@@ -12,6 +12,7 @@ import re
 from crawler import pagetext
 from crawler.facts import awards as award_rules
 from crawler.facts import coursekinds, dates, durations, entry, fees, levels, modes, pagekind, titles
+from crawler.facts.sentences import SENTENCES, check_guards, sentences_with
 from crawler.facts.keyfacts import KeyFacts, label_name, read_keyfacts
 from crawler.facts.structured import StructuredCourse, StructuredData, read_structured
 from crawler.scan.boundaries import compile_boundary_first
@@ -43,7 +44,7 @@ MAX_ANALYSIS_CHARS = 200_000
 # Paragraphs looked at for a summary before giving up.
 MAX_SUMMARY_PARAGRAPHS_SCANNED = 50
 
-_SENTENCES = re.compile(r"[^.!?\n]+[.!?]?")
+_SENTENCES = SENTENCES
 # "Part-time: £4,500 per annum" in a fees box whose heading was an icon is a fee line too.
 _FEE_LINE = compile_boundary_first(r"\b(?:fees?|costs?|price|tuition|pay|charge)\b|\bper\s+(?:annum|year)\b|^\s*(?:full|part)[\s-]?time\s*:", re.I)
 _DURATION_CONTEXT = compile_boundary_first(
@@ -59,11 +60,11 @@ _AWARD_SENTENCE = compile_boundary_first(
     r"\b(?:available|offered|awarded|study(?:ing)?)\s+(?:as|at|for)\s+(?:an?\s+|the\s+)?|\bexit\s+awards?\b|\bexit\s+(?:early\s+)?with\b|\binterim\s+awards?\b|\balso\s+(?:offer|available)|\bstep[\s-]?off\b|\bleads?\s+to\s+(?:an?\s+|the\s+)?",
     re.I,
 )
-# Words without which each sentence pattern cannot match: a substring test on the
-# lowered sentence skips the regex for most sentences (~0.5 ms a 15 KB page).
-_ENTRY_GUARDS = ("applicants", "candidates", "you", "entry", "open", "eligib")
-_REGISTRATION_GUARDS = ("regist",)
-_AWARD_GUARDS = ("available", "offered", "awarded", "study", "exit", "interim", "also", "step", "lead")
+# Words without which each sentence pattern cannot match: only the sentences holding one
+# are tried (~0.5 ms a 15 KB page), found from the words (crawler/facts/sentences).
+_ENTRY_GUARDS = check_guards(("applicants", "candidates", "you", "entry", "open", "eligib"))
+_REGISTRATION_GUARDS = check_guards(("regist",))
+_AWARD_GUARDS = check_guards(("available", "offered", "awarded", "study", "exit", "interim", "also", "step", "lead"))
 _TOPIC_CREDITS = re.compile(r"\s*[(\[,–—-]?\s*\d{1,3}\s*(?:credits?|cats|ects)[)\]]?\s*$|^\s*(?:core|optional|compulsory|module)\s*[:–-]\s*", re.I)
 _TOPIC_NOISE = re.compile(r"^(?:core|optional|compulsory|elective)(?:\s+modules?)?$|^(?:apply|enrol|enroll|book|register|sign\s+up|download|request|contact\s+us|find\s+out)\b|^(?:year|stage|level|semester|term|part)\s+\w+$|^(?:read|show|view|see)\s+(?:more|less|all)\b|^\d+$", re.I)
 _COURSE_LINK_AWARD = re.compile(r"\b(?:MSc|MA|MRes|MPhil|PgCert|PgDip|PG\s?Cert|PG\s?Dip|BSc|BA|PhD|Postgraduate\s+(?:Certificate|Diploma))\b", re.I)
@@ -77,16 +78,6 @@ _NO_MONTHS = {"full-time": None, "part-time": None}
 
 # Facts that only a course page has; their count is evidence for page_kind.
 _COURSE_FACTS = frozenset({"duration", "fees", "credits", "fheq_level", "start_dates", "entry_requirements", "awards"})
-
-
-def _sentences_with(pattern: re.Pattern, guards: tuple[str, ...], text: str) -> list[str]:
-    """The sentences of ``text`` that ``pattern`` matches, in order; ``guards`` holds a word of every match."""
-    out = []
-    for sentence in _SENTENCES.findall(text):
-        lowered = sentence.lower()
-        if any(word in lowered for word in guards) and pattern.search(sentence):
-            out.append(sentence)
-    return out
 
 
 def empty_facts(url: str) -> dict:
@@ -258,7 +249,7 @@ def _entry_requirements(course, keyfacts: KeyFacts, main_text: str, facts: dict)
     elif keyfacts.values.get("entry"):
         text, source = keyfacts.longest("entry"), "keyfacts"
     else:
-        sentences = [s.strip() for s in _sentences_with(_ENTRY_SENTENCE, _ENTRY_GUARDS, main_text)]
+        sentences = [s.strip() for s in sentences_with(_ENTRY_SENTENCE, _ENTRY_GUARDS, main_text)]
         if sentences:
             text, source = " ".join(sentences), "text"
     if text:
@@ -276,7 +267,7 @@ def _entry_requirements(course, keyfacts: KeyFacts, main_text: str, facts: dict)
             sources["requires_registration"] = source
     else:
         # No entry section: only sentences that talk about registration count.
-        sentences = " ".join(_sentences_with(_REGISTRATION_SENTENCE, _REGISTRATION_GUARDS, main_text))
+        sentences = " ".join(sentences_with(_REGISTRATION_SENTENCE, _REGISTRATION_GUARDS, main_text))
         facts["requires_registration"] = entry.needs_registration(sentences)
         facts["regulators"] = entry.find_regulators(sentences) if facts["requires_registration"] else []
         if facts["requires_registration"]:
@@ -336,11 +327,11 @@ def _awards(facts: dict, course, keyfacts: KeyFacts, raw_titles, main_text: str,
         add(["module"], "title" if coursekinds.title_course_code(title) else "text")
     if not found:
         window = _without_entry_sentences(main_text[:AWARD_TEXT_WINDOW])
-        offered = " ".join(_sentences_with(_AWARD_SENTENCE, _AWARD_GUARDS, main_text))
+        offered = " ".join(sentences_with(_AWARD_SENTENCE, _AWARD_GUARDS, main_text))
         add(award_rules.find_awards(window + "\n" + offered), "text")
     else:
         # "Also available as a PgCert": exit awards stated in a sentence add to the title's.
-        offered = " ".join(_sentences_with(_AWARD_SENTENCE, _AWARD_GUARDS, main_text))
+        offered = " ".join(sentences_with(_AWARD_SENTENCE, _AWARD_GUARDS, main_text))
         extra = [a for a in award_rules.find_awards(offered) if a in award_rules.DEGREE_AWARDS and a in ("PgCert", "PgDip")]
         if any(a in found for a in ("MSc", "MA", "MRes", "MPH", "MBA", "PgDip")):
             add(extra, "text")

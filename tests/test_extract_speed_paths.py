@@ -7,13 +7,14 @@ the two apart.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import lxml.html
 import pytest
 
 from crawler import extract, pagetext
-from crawler.facts import realpages
+from crawler.facts import realpages, sentences
 
 EXTRACT_PAGES = Path(__file__).parent / "fixtures" / "extract"
 
@@ -58,3 +59,35 @@ def test_facts_are_those_of_lxml_html_s_own_element_classes(bodies, monkeypatch)
     assert len(fast) > 20
     for (_, url), got, expected in zip(bodies, fast, plain):
         assert got == expected, url
+
+
+AWKWARD_TEXTS = [
+    "", ".", "\n", "you", "You.", "..you..", "You must hold a degree. Applicants should have one!",
+    "First line\nyou must be registered\nThird?", "Also available as a PgCert.\nEXIT AWARDS: PgDip",
+    # Lowering that changes the length (İ is two characters lowered), a Kelvin sign that lowers
+    # to "k", a final sigma whose lowering depends on what follows it.
+    "İstanbul: you must apply. Open to all.", "\u212aelvin open days. Eligibility: none", "ΟΔΟΣ. you ΟΔΟΣ you.",
+    "STUDY at the step-off point? lead to an MSc", "regist", "no guard here. none here either",
+]
+
+
+def test_sentences_with_is_its_definition(bodies):
+    texts = [extract.extract_course_facts(body, url)["text"] or "" for body, url in bodies] + AWKWARD_TEXTS
+    cases = [(extract._ENTRY_SENTENCE, extract._ENTRY_GUARDS), (extract._REGISTRATION_SENTENCE, extract._REGISTRATION_GUARDS),
+             (extract._AWARD_SENTENCE, extract._AWARD_GUARDS)]
+    any_sentence = re.compile("")  # every sentence holding a guard word: the guard test on its own
+    found = 0
+    for text in texts:
+        for pattern, guards in cases:
+            for tried in (pattern, any_sentence):
+                expected = sentences.plain_sentences_with(tried, guards, text)
+                assert sentences.sentences_with(tried, guards, text) == expected, text[:200]
+                found += len(expected)
+    assert found > 1_000
+
+
+def test_guard_words_must_be_lowercase_letters():
+    with pytest.raises(ValueError):
+        sentences.check_guards(("you", "e.g"))
+    with pytest.raises(ValueError):
+        sentences.check_guards(("You",))
