@@ -14,7 +14,7 @@ import lxml.html
 import pytest
 
 from crawler import extract, pagetext
-from crawler.facts import realpages, sentences
+from crawler.facts import keyfacts, realpages, sentences
 
 EXTRACT_PAGES = Path(__file__).parent / "fixtures" / "extract"
 
@@ -91,3 +91,52 @@ def test_guard_words_must_be_lowercase_letters():
         sentences.check_guards(("you", "e.g"))
     with pytest.raises(ValueError):
         sentences.check_guards(("You",))
+
+
+def _long_sections_page() -> bytes:
+    """Sections whose values run past what KeyFacts keeps, some opening with a label's words."""
+    paragraph = "<p>" + "Students learn through seminars and projects with partner employers. " * 12 + "</p>"
+    return ("<html><head><title>MSc Public Health | Uni</title></head><body><main><h1>MSc Public Health</h1>"
+            "<h2>Overview</h2>" + paragraph * 9
+            + "<h2>Entry requirements</h2><p>Duration</p>" + paragraph * 9
+            + "<h2>Modules</h2><ul>" + "".join(f"<li>Module {n} " + "x " * 300 + "</li>" for n in range(20)) + "</ul>"
+            + "<h2>Fees</h2><p>\u00a0 \u2028 \u00a0</p><p>UK: 9000</p>" + paragraph * 8
+            + "<h2>Duration</h2>" + "<p>1 year</p>" * 1500
+            + "<h2>Start date</h2>" + "<p>»</p>" * 2500 + "</main></body></html>").encode()
+
+
+def _keyfacts_of(bodies, monkeypatch, plain: bool) -> list:
+    if plain:
+        monkeypatch.setattr(keyfacts, "_value_text", lambda els: "\n".join(
+            t for t in (pagetext.element_text(v) for v in els) if t))
+        monkeypatch.setattr(keyfacts, "_longer_than_a_label", lambda text: False)
+    read = []
+
+    def recording(root, body_text):
+        facts = keyfacts.read_keyfacts(root, body_text)
+        read.append((facts.values, facts.labels,
+                     {name: [(el.tag, el.text_content()) for el in els] for name, els in facts.elements.items()}))
+        return facts
+
+    monkeypatch.setattr(extract, "read_keyfacts", recording)
+    facts = [extract.extract_course_facts(body, url) for body, url in bodies]
+    monkeypatch.undo()
+    return list(zip(read, facts))
+
+
+def test_key_facts_read_only_what_is_kept_are_those_read_whole(bodies, monkeypatch):
+    pages = bodies + [(_long_sections_page(), "https://example.ac.uk/courses/msc-public-health")]
+    fast = _keyfacts_of(pages, monkeypatch, plain=False)
+    plain = _keyfacts_of(pages, monkeypatch, plain=True)
+    assert fast == plain
+    cut = [value for (values, _, _), _ in fast for found in values.values() for value in found if len(value) == keyfacts.MAX_VALUE_CHARS]
+    assert len(cut) >= 5  # values that were cut: the shortcut is taken
+
+
+@pytest.mark.parametrize("text", ["Duration", "Duration " + "\u2028 " * 200 + "x" * 100, " : " * 100 + "Fees",
+                                  "a " * 31, "a " * 30, "»" * 70 + " Fees", "Course duration: " + "one year " * 20])
+def test_a_text_longer_than_a_label_begins_no_label(text):
+    if keyfacts._longer_than_a_label(text):
+        for tail in ("", " more words", "\n" + "x " * 1000, " " * 5000, "»:" * 50):
+            assert keyfacts.label_name(text + tail) is None
+    assert keyfacts._longer_than_a_label(text) == (len(" ".join(text[:240].split()).strip(keyfacts._LABEL_NOISE_CHARS)) > 60)

@@ -230,8 +230,8 @@ def read_keyfacts(root, body_text: str) -> KeyFacts:
         if name is None:
             continue
         value_els = _value_elements(el, doc_ids)
-        value = "\n".join(t for t in (element_text(v) for v in value_els) if t)
-        if value and label_name(value) is None:
+        value = _value_text(value_els)
+        if value and (_longer_than_a_label(value) or label_name(value) is None):
             facts.add(name, value, value_els, label=raw)
     for line in body_text.splitlines():
         for segment_label, segment_value in _line_pairs(line):
@@ -239,6 +239,37 @@ def read_keyfacts(root, body_text: str) -> KeyFacts:
             if name and label_name(segment_value) is None:
                 facts.add(name, segment_value)
     return facts
+
+
+def _value_text(value_els) -> str:
+    """The value's text: each element's text on its own line, as far as KeyFacts.add keeps it.
+
+    A section's value (an "Overview" heading's paragraphs) often runs to twice what add keeps:
+    the elements past MAX_VALUE_CHARS are not read. Each text is normalised, so stripped and
+    not empty: the lines read are the value's first ones, and add cuts both at the same place.
+    A value read in part is one that _longer_than_a_label shows label_name would not take."""
+    parts, size = [], -1
+    for el in value_els:
+        text = element_text(el)
+        if text:
+            parts.append(text)
+            size += len(text) + 1
+            if size >= MAX_VALUE_CHARS:
+                value = "\n".join(parts)
+                if _longer_than_a_label(value):
+                    return value
+                # Not shown to be no label (a run of bullets): read it all, for label_name to judge.
+                return "\n".join(t for t in (element_text(v) for v in value_els) if t)
+    return "\n".join(parts)
+
+
+def _longer_than_a_label(text: str) -> bool:
+    """True when ``text``, and so any text it begins, is too long for label_name to read as a label.
+
+    Its first characters made one-spaced and stripped of noise as label_name does: any text
+    beginning with ``text`` keeps at least those characters after the same steps."""
+    head = text[:4 * MAX_LABEL_CHARS]
+    return len(" ".join(head.split()).strip(_LABEL_NOISE_CHARS)) > MAX_LABEL_CHARS
 
 
 def _inline_label_pair(el) -> tuple[str, str] | None:
