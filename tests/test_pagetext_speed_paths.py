@@ -134,3 +134,21 @@ def test_furniture_is_the_plain_definition_on_every_element():
                 checked += 1
                 furniture += plain_is_furniture(el)
     assert checked > 5_000 and furniture > 100
+
+
+def test_control_characters_are_found_as_the_regex_finds_them():
+    # Every character up to U+3000 and a spread above, lone surrogates included, alone and in text.
+    chars = [chr(n) for n in range(0x3000)] + [chr(n) for n in range(0x3000, 0x110000, 97)] + ["\ud800", "\udfff"]
+    found = 0
+    for char in chars:
+        for text in (char, f"<p>Fees £9,000 – {char} MSc</p>", "é" * 50 + char):
+            expected = pagetext._CONTROL_CHARS.search(text) is not None
+            assert pagetext.has_control_chars(text) == expected, hex(ord(char))
+            found += expected
+    assert found == 3 * 29  # \x00-\x08, \x0b, \x0e-\x1f and \x7f
+    bodies = [path.read_bytes() for path in sorted(EXTRACT_PAGES.glob("*.html"))]
+    if realpages.dev_pages_path().exists():
+        bodies += [realpages.wrap_page(page, "noisy") for page in realpages.load_dev_pages()]
+    for body in bodies:
+        text = pagetext.decode_html(body)[0]
+        assert pagetext.has_control_chars(text) == (pagetext._CONTROL_CHARS.search(text) is not None)
