@@ -554,7 +554,7 @@ def _fees(facts: dict, course, keyfacts: KeyFacts, main_text: str) -> None:
     free = not charged and (fees.is_free(fee_text) or bool(amounts)
                             or any(fees.funder_pays_tuition(label, value) for label, value in keyfacts.labels.get("fees", [])))
     if not free and not amounts:
-        free_sentences = [s.strip() for s in _SENTENCES.findall(main_text[:6000]) if fees.is_free(s)]
+        free_sentences = [s.strip() for s in fees.free_sentences(main_text[:6000])]
         if free_sentences:
             free = True
             fee_text, source = fee_text or free_sentences[0], source or "text"

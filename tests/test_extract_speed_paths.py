@@ -14,7 +14,7 @@ import lxml.html
 import pytest
 
 from crawler import extract, pagetext
-from crawler.facts import keyfacts, realpages, sentences
+from crawler.facts import fees, keyfacts, realpages, sentences
 
 EXTRACT_PAGES = Path(__file__).parent / "fixtures" / "extract"
 
@@ -68,6 +68,7 @@ AWKWARD_TEXTS = [
     # to "k", a final sigma whose lowering depends on what follows it.
     "İstanbul: you must apply. Open to all.", "\u212aelvin open days. Eligibility: none", "ΟΔΟΣ. you ΟΔΟΣ you.",
     "STUDY at the step-off point? lead to an MSc", "regist", "no guard here. none here either",
+    "\u0130" * 10 + " you.abc.def",  # offsets moved by lowering
 ]
 
 
@@ -86,11 +87,33 @@ def test_sentences_with_is_its_definition(bodies):
     assert found > 1_000
 
 
-def test_guard_words_must_be_lowercase_letters():
+FREE_TEXTS = [
+    "Free of charge. No fees!", "There is no FEE for this course.\nCOSTS: £0", "Stra\u00dfe courses are free to all.",
+    "\u017fREE course? It is free.", "Feel free to ask. Tax-free stipend.", "The levy pays. Funded places.", "£0.00 today",
+    "£0", "no guard", "", "fee.free.fee\nfree", "\u00df" * 10 + " free.abc.def",  # offsets moved by folding
+]
+
+
+def test_free_sentences_are_those_of_every_sentence(bodies):
+    texts = [(extract.extract_course_facts(body, url)["text"] or "")[:6000] for body, url in bodies] + FREE_TEXTS
+    found = 0
+    for text in texts:
+        expected = [s for s in sentences.SENTENCES.findall(text) if fees.is_free(s)]
+        assert fees.free_sentences(text) == expected, text[:200]
+        found += len(expected)
+        for fold in (str.lower, str.casefold):
+            holding = sentences.plain_sentences_holding(fees._FREE_GUARDS, text, fold)
+            assert sentences.sentences_holding(fees._FREE_GUARDS, text, fold) == holding
+    assert found > 5
+
+
+def test_guard_words_are_folded_words_without_delimiters():
+    assert sentences.check_guards(("you", "£0")) == ("you", "£0")
+    for guards in (("you", "e.g"), ("You",), ("new\nline",), ("σ",), ("",)):
+        with pytest.raises(ValueError):
+            sentences.check_guards(guards)
     with pytest.raises(ValueError):
-        sentences.check_guards(("you", "e.g"))
-    with pytest.raises(ValueError):
-        sentences.check_guards(("You",))
+        sentences.check_guards(("stra\u00dfe",), str.casefold)
 
 
 def _long_sections_page() -> bytes:
