@@ -12,7 +12,7 @@ import re
 from crawler import pagetext
 from crawler.facts import awards as award_rules
 from crawler.facts import coursekinds, dates, durations, entry, fees, levels, modes, pagekind, titles
-from crawler.facts.sentences import SENTENCES, check_guards, sentences_with
+from crawler.facts.sentences import SENTENCES, check_guards, may_hold, sentences_with
 from crawler.facts.keyfacts import KeyFacts, label_name, read_keyfacts
 from crawler.facts.structured import StructuredCourse, StructuredData, read_structured
 from crawler.scan.boundaries import compile_boundary_first
@@ -47,6 +47,8 @@ MAX_SUMMARY_PARAGRAPHS_SCANNED = 50
 _SENTENCES = SENTENCES
 # "Part-time: £4,500 per annum" in a fees box whose heading was an icon is a fee line too.
 _FEE_LINE = compile_boundary_first(r"\b(?:fees?|costs?|price|tuition|pay|charge)\b|\bper\s+(?:annum|year)\b|^\s*(?:full|part)[\s-]?time\s*:", re.I)
+# A word every _FEE_LINE match holds: lines without one skip the case-blind regex (~0.1 ms a page).
+_FEE_LINE_WORDS = ("fee", "cost", "price", "tuition", "pay", "charge", "per", "full", "part")
 _DURATION_CONTEXT = compile_boundary_first(
     r"\bfull[\s-]?time\b|\bpart[\s-]?time\b|\blasts?\b|\btakes?\b|\bruns?\s+(?:for|over)\b|\bduration\b|\bover\s+(?:a\s+period\s+of\s+)?(?:\d|one|two|three|four|five|six|twelve|eighteen)"
     r"|\bcomplete(?:d)?\s+(?:in|within|over)\b|\bspread\s+over\b|\bcourse\s+length\b|\bis\s+an?\s+(?:\d|one|two|three|four|five|six)[\w-]*\s+(?:day|week|month|year)", re.I)
@@ -543,7 +545,7 @@ def _fees(facts: dict, course, keyfacts: KeyFacts, main_text: str) -> None:
     if fee_text is None and keyfacts.values.get("fees"):
         fee_text, source = keyfacts.joined("fees"), "keyfacts"
     if fee_text is None:
-        lines = [line for line in main_text.splitlines() if _FEE_LINE.search(line) and fees.has_amount(line)]
+        lines = _fee_lines(main_text)
         if lines:
             fee_text, source = "\n".join(lines), "text"
     if not amounts and fee_text:
@@ -567,6 +569,12 @@ def _fees(facts: dict, course, keyfacts: KeyFacts, main_text: str) -> None:
         sources["fees"] = source
         if amounts:
             sources["fee_amounts"] = source
+
+
+def _fee_lines(text: str) -> list[str]:
+    """The lines of ``text`` that state a fee: a fee word and an amount."""
+    may_be_fee_line = may_hold(_FEE_LINE_WORDS, text)
+    return [line for line in text.splitlines() if may_be_fee_line(line) and _FEE_LINE.search(line) and fees.has_amount(line)]
 
 
 def _topic_items(elements) -> list[str]:

@@ -14,7 +14,7 @@ import lxml.html
 import pytest
 
 from crawler import extract, pagetext
-from crawler.facts import fees, keyfacts, realpages, sentences
+from crawler.facts import dates, fees, keyfacts, realpages, sentences
 
 EXTRACT_PAGES = Path(__file__).parent / "fixtures" / "extract"
 
@@ -163,3 +163,50 @@ def test_a_text_longer_than_a_label_begins_no_label(text):
         for tail in ("", " more words", "\n" + "x " * 1000, " " * 5000, "»:" * 50):
             assert keyfacts.label_name(text + tail) is None
     assert keyfacts._longer_than_a_label(text) == (len(" ".join(text[:240].split()).strip(keyfacts._LABEL_NOISE_CHARS)) > 60)
+
+
+ODD_LINES = [
+    "Coſt: £9,000", "Prıce £500 a year", "PRİCE: £500", "Tuıtion £1,000", "Fees £9,250 per annum", "FULL TIME: £9,000",
+    "Part-time : $4,500", "  full time: €10", "Course \u212aost £5", "Nothing here £5", "per year 5,000 GBP",
+    "Starts ın September 2026", "ſtart date September 2026", "BEGİNS 1 March 2027", "Intakes: January 2027",
+    "Entry points: May 2027 and June 2028", "Enrolment in October 2026.", "Commencing April 2027",
+    "The \u212aey start is 4 May 2027", "INTAKE january 2027",
+]
+
+
+def _odd_texts():
+    """Each odd line alone and among plain ones, so both ways of may_hold are taken."""
+    return [line for line in ODD_LINES] + ["\n".join(ODD_LINES), "Fees £9,000\nStarts September 2026\nno words 2027\n"]
+
+
+def plain_fee_lines(text):
+    return [line for line in text.splitlines() if extract._FEE_LINE.search(line) and fees.has_amount(line)]
+
+
+def plain_start_dates_in_text(text):
+    found = []
+    for sentence in dates._SENTENCE.findall(text):
+        if dates._START_WORD.search(sentence):
+            found += [d for d in dates.start_dates_in(sentence) if d not in found]
+    return found
+
+
+def test_fee_lines_and_start_sentences_are_those_the_regexes_find(bodies):
+    texts = [extract.extract_course_facts(body, url)["text"] or "" for body, url in bodies] + _odd_texts()
+    fee_lines = starts = 0
+    for text in texts:
+        lines = extract._fee_lines(text)
+        assert lines == plain_fee_lines(text), text[:200]
+        assert dates.start_dates_in_text(text) == plain_start_dates_in_text(text), text[:200]
+        fee_lines += len(lines)
+        starts += len(plain_start_dates_in_text(text))
+    assert fee_lines > 50 and starts > 50
+    # Each odd line on its own: a regex match there that the lowered words would miss is found all the same.
+    for line in ODD_LINES:
+        assert plain_fee_lines(line) or plain_start_dates_in_text(line) or "Nothing" in line or "\u212a" in line, line
+
+
+def test_may_hold_passes_every_piece_of_a_text_with_odd_letters():
+    assert sentences.may_hold(("cost",), "Coſt: £9")("Coſt: £9")
+    assert not sentences.may_hold(("cost",), "Price: £9")("Price: £9")
+    assert sentences.may_hold(("cost",), "COST: £9")("COST: £9")

@@ -61,3 +61,18 @@ def check_guards(guards: tuple[str, ...], fold: Callable[[str], str] = str.lower
         if not word or fold(word) != word or any(c in _DELIMITERS or c in "σς" for c in word):
             raise ValueError(f"guard word {word!r} is not a folded word without delimiters")
     return guards
+
+
+# Letters that re.IGNORECASE matches to an ASCII letter but str.lower does not lower to it:
+# long s (matched to "s"), dotless i and dotted capital I (matched to "i").
+IGNORECASE_ODD = ("ſ", "ı", "İ")
+
+
+def may_hold(words: tuple[str, ...], text: str) -> Callable[[str], bool]:
+    """A test of the pieces (lines, sentences) of ``text``: False only for a piece whose lowered form
+    holds none of ``words``, so that no re.IGNORECASE pattern each of whose matches holds one of
+    them (as ASCII letters) can match there. Where ``text`` has a letter that such a pattern matches
+    but lowering does not make ASCII, every piece passes."""
+    if any(odd in text for odd in IGNORECASE_ODD):
+        return lambda piece: True
+    return lambda piece: any(word in piece.lower() for word in words)
