@@ -169,7 +169,7 @@ def _extract(html, url: str, encoding: str | None, facts: dict) -> None:
     h1 = next(iter(main.iter("h1")), None)
     if h1 is None:
         h1 = next(iter(body.iter("h1")), None)
-    h1_text = " ".join(h1.text_content().split()) if h1 is not None else ""
+    h1_text = " ".join(pagetext.raw_text(h1).split()) if h1 is not None else ""
     raw_titles = _raw_titles(course, h1_text, meta)
     if raw_titles:
         source, raw = raw_titles[0]
@@ -201,7 +201,7 @@ def _extract(html, url: str, encoding: str | None, facts: dict) -> None:
         title=h1_text or meta.get("title", ""),
         title_has_award=bool(award_rules.awards_in_title(" ".join(raw for _, raw in raw_titles[:2]))),
         keyfact_count=_keyfact_count(facts),
-        course_link_count=sum(1 for a in main.iter("a") if _COURSE_LINK_AWARD.search(a.text_content() or "")),
+        course_link_count=sum(1 for a in main.iter("a") if _COURSE_LINK_AWARD.search(pagetext.raw_text(a) or "")),
         text_head=main_text[:4000],
         text_fact_count=sum(1 for k, v in facts["sources"].items() if v == "text" and k in _COURSE_FACTS),
         repeated_keyfacts=max((len(keyfacts.values.get(n, [])) for n in ("duration", "start")), default=0),

@@ -346,7 +346,7 @@ def _label_cells_with_headers(table) -> None:
     header = [c for c in rows[0] if isinstance(c.tag, str) and c.tag in _CELL_TAGS]
     if len(header) < 2 or any(c.tag != "th" for c in header):
         return
-    names = [" ".join(c.text_content().split()) for c in header]
+    names = [" ".join(raw_text(c).split()) for c in header]
     for row in rows[1:]:
         cells = [c for c in row if isinstance(c.tag, str) and c.tag in _CELL_TAGS]
         for i, cell in enumerate(cells):
@@ -406,9 +406,17 @@ def normalise_text(text: str) -> str:
     return trimmed.strip()
 
 
+def raw_text(el) -> str:
+    """``el.text_content()``. An element with no child holds nothing but its own text: read so,
+    without the XPath evaluation text_content runs (~1.2 us a call, ~100 calls a page)."""
+    if len(el):
+        return el.text_content()
+    return el.text or ""
+
+
 def element_text(el) -> str:
     """Visible text of one element after mark_blocks, normalised."""
-    return normalise_text(el.text_content())
+    return normalise_text(raw_text(el))
 
 
 def enclosing_text(outer_raw: str, inner_raw: str, inner_text: str) -> str:

@@ -152,3 +152,17 @@ def test_control_characters_are_found_as_the_regex_finds_them():
     for body in bodies:
         text = pagetext.decode_html(body)[0]
         assert pagetext.has_control_chars(text) == (pagetext._CONTROL_CHARS.search(text) is not None)
+
+
+def test_raw_text_is_text_content_on_every_element(trees):
+    checked = childless = 0
+    for root, _ in trees:
+        for el in root.iter():
+            assert pagetext.raw_text(el) == el.text_content()
+            checked += 1
+            childless += len(el) == 0
+    # Elements as parsed (before cleaning moves tails about), with text split around entities and comments.
+    raw = pagetext.parse_html("<p>a &amp; b<!-- c --> d<br>e</p><p></p><p>&lt;&#160;x</p><span>1<b></b>2</span>")
+    for el in raw.iter():
+        assert pagetext.raw_text(el) == el.text_content()
+    assert checked > 5_000 and childless > 1_000

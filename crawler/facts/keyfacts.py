@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from crawler.facts import durations, modes
-from crawler.pagetext import element_text
+from crawler.pagetext import element_text, raw_text
 
 # Label wording per fact, matched against the whole label (case-insensitive,
 # trailing colon and icons removed). Order matters only for readability.
@@ -223,7 +223,7 @@ def read_keyfacts(root, body_text: str) -> KeyFacts:
             if pair:
                 facts.add(*pair)
             continue
-        raw = el.text_content()
+        raw = raw_text(el)
         if len(raw) > MAX_LABEL_CHARS * 3:
             continue
         name = label_name(raw)
@@ -278,7 +278,7 @@ def _inline_label_pair(el) -> tuple[str, str] | None:
     if parent is None or parent.tag not in _INLINE_LABEL_BLOCKS or (parent.text or "").strip():
         return None
     for sib in el.itersiblings(preceding=True):
-        if (sib.text_content() or "").strip() or (sib.tail or "").strip():
+        if (raw_text(sib) or "").strip() or (sib.tail or "").strip():
             return None  # the label is not the first thing in the block
     if not _is_leaf(parent):
         return None
