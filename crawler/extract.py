@@ -156,8 +156,7 @@ def _extract(html, url: str, encoding: str | None, facts: dict) -> None:
     pagetext.mark_blocks(root)
     body = root.find("body")
     body = body if body is not None else root
-    main = pagetext.main_element(root)
-    main_raw = main.text_content()
+    main, main_raw = pagetext.main_element_with_text(root)
     main_text = pagetext.normalise_text(main_raw)
     # Only read_keyfacts reads the whole body; a body holding only its main has the main's text.
     body_text = main_text if main is body else pagetext.enclosing_text(body.text_content(), main_raw, main_text)

@@ -449,18 +449,31 @@ def _only_whitespace_around(outer_raw: str, inner_raw: str) -> bool:
 
 _MAIN_XPATH = "//main | //*[@role='main']"
 _CONTENT_IDS = ("main-content", "maincontent", "content-main", "main", "content", "primary")
+# Every element with one of the ids, in page order, found in one walk of the tree (an XPath
+# query per id walked it six times on a page with no <main>).
+_CONTENT_IDS_XPATH = "//*[" + " or ".join(f"@id='{ident}'" for ident in _CONTENT_IDS) + "]"
 # A <main> with less text than this is a shell (content rendered elsewhere); use <body>.
 MIN_MAIN_TEXT = 200
 
 
 def main_element(root):
     """The element holding the page's own content: <main>, role=main, a content id, or <body>."""
+    return main_element_with_text(root)[0]
+
+
+def main_element_with_text(root):
+    """main_element and its text_content(), which choosing it reads already."""
     for el in root.xpath(_MAIN_XPATH):
-        if len(el.text_content()) >= MIN_MAIN_TEXT:
-            return el
+        raw = el.text_content()
+        if len(raw) >= MIN_MAIN_TEXT:
+            return el, raw
+    with_ids = root.xpath(_CONTENT_IDS_XPATH)
     for ident in _CONTENT_IDS:
-        found = root.xpath(f"//*[@id='{ident}']")
-        if found and len(found[0].text_content()) >= MIN_MAIN_TEXT:
-            return found[0]
+        found = next((el for el in with_ids if el.get("id") == ident), None)
+        if found is not None:
+            raw = found.text_content()
+            if len(raw) >= MIN_MAIN_TEXT:
+                return found, raw
     body = root.find("body")
-    return body if body is not None else root
+    main = body if body is not None else root
+    return main, main.text_content()

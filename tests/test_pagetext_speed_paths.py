@@ -166,3 +166,39 @@ def test_raw_text_is_text_content_on_every_element(trees):
     for el in raw.iter():
         assert pagetext.raw_text(el) == el.text_content()
     assert checked > 5_000 and childless > 1_000
+
+
+def plain_main_element(root):
+    """main_element as it was: an XPath query per content id."""
+    for el in root.xpath(pagetext._MAIN_XPATH):
+        if len(el.text_content()) >= pagetext.MIN_MAIN_TEXT:
+            return el
+    for ident in pagetext._CONTENT_IDS:
+        found = root.xpath(f"//*[@id='{ident}']")
+        if found and len(found[0].text_content()) >= pagetext.MIN_MAIN_TEXT:
+            return found[0]
+    body = root.find("body")
+    return body if body is not None else root
+
+
+ID_PAGES = [
+    # The content ids in every order that matters: a later id first in the page, a short first match, nesting.
+    '<div id="content">{long}</div><div id="main-content">{long}</div>',
+    '<div id="main-content">short</div><div id="main-content">{long}</div><div id="primary">{long}</div>',
+    '<div id="primary"><div id="main">{long}</div></div>',
+    '<main>short</main><div id="maincontent">short</div><div id="content-main">{long}</div>',
+    '<div role="main">short</div><div id="MAIN">{long}</div>',
+    '<div id="x">{long}</div>',
+]
+
+
+def test_main_element_is_the_plain_definition(trees):
+    roots = [root for root, _ in trees]
+    roots += [pagetext.parse_html(f"<html><body>{page.format(long='words ' * 50)}</body></html>") for page in ID_PAGES]
+    by_id = 0
+    for root in roots:
+        main, raw = pagetext.main_element_with_text(root)
+        assert main is plain_main_element(root)
+        assert raw == main.text_content()
+        by_id += main.get("id") in pagetext._CONTENT_IDS
+    assert by_id >= 4
