@@ -212,12 +212,19 @@ def _inside(el, tags: tuple[str, ...]) -> bool:
 def clean_tree(root) -> None:
     """Remove everything a reader would not see as page content, in place."""
     doomed = []
+    # What lies inside a doomed element goes with it: the walk skips to the node after it (menus
+    # and footers are a good share of a page's elements). Dropping them too only changed the
+    # detached subtree.
+    skipping, resume_at = False, None
     for el in root.iter():
+        if skipping:
+            if el is not resume_at:
+                continue
+            skipping = False
         tag = el.tag
         if not isinstance(tag, str):
             doomed.append(el)
-            continue
-        if tag in _DROP_TAGS:
+        elif tag in _DROP_TAGS:
             doomed.append(el)
         elif tag in ("header", "footer"):
             # A site header or footer; a course hero <header> inside <main> stays.
@@ -225,6 +232,8 @@ def clean_tree(root) -> None:
                 doomed.append(el)
         elif _is_furniture(el):
             doomed.append(el)
+        if doomed and doomed[-1] is el and len(el):
+            skipping, resume_at = True, _node_after(el)
     for el in doomed:
         _drop(el)
     body = root.find("body")
@@ -235,10 +244,36 @@ def clean_tree(root) -> None:
         _drop_link_blocks(body)
     # Cookie banners with no telling class: short blocks near the top of <body> that start with cookie talk.
     for el in list(body.iterchildren()) + [c for child in body.iterchildren() for c in child.iterchildren()]:
-        if isinstance(el.tag, str) and el.getparent() is not None:
-            text = _text_start(el, MAX_COOKIE_BANNER_CHARS)
-            if len(text) < MAX_COOKIE_BANNER_CHARS and _COOKIE_TEXT.match(text.strip()[:200]):
-                _drop(el)
+        if isinstance(el.tag, str) and el.getparent() is not None and _is_cookie_banner(el):
+            _drop(el)
+
+
+# The cookie words are looked for in this many characters of a block's stripped text.
+COOKIE_TEXT_HEAD = 200
+
+
+def _is_cookie_banner(el) -> bool:
+    """A block shorter than MAX_COOKIE_BANNER_CHARS whose text starts with cookie talk.
+
+    The start is read first: most blocks (the <main>, its wrappers) do not open so, and their
+    text is then not read to MAX_COOKIE_BANNER_CHARS. A start holding COOKIE_TEXT_HEAD
+    characters once stripped opens the whole text's stripped form as well."""
+    start = _text_start(el, 2 * COOKIE_TEXT_HEAD)
+    head = start.strip()
+    if len(head) >= COOKIE_TEXT_HEAD and not _COOKIE_TEXT.match(head[:COOKIE_TEXT_HEAD]):
+        return False
+    text = _text_start(el, MAX_COOKIE_BANNER_CHARS)
+    return len(text) < MAX_COOKIE_BANNER_CHARS and bool(_COOKIE_TEXT.match(text.strip()[:COOKIE_TEXT_HEAD]))
+
+
+def _node_after(el):
+    """The node that follows ``el`` and all it holds in document order (root.iter()'s order), or None."""
+    while el is not None:
+        following = el.getnext()
+        if following is not None:
+            return following
+        el = el.getparent()
+    return None
 
 
 # Menus and footers in anonymous divs (no nav, header, footer or telling class): a block whose

@@ -202,3 +202,62 @@ def test_main_element_is_the_plain_definition(trees):
         assert raw == main.text_content()
         by_id += main.get("id") in pagetext._CONTENT_IDS
     assert by_id >= 4
+
+
+def plain_clean_tree(root) -> None:
+    """clean_tree as it was: every element looked at in the first pass (those inside a doomed one too),
+    each cookie banner candidate's text read to MAX_COOKIE_BANNER_CHARS."""
+    doomed = []
+    for el in root.iter():
+        tag = el.tag
+        if not isinstance(tag, str):
+            doomed.append(el)
+            continue
+        if tag in pagetext._DROP_TAGS:
+            doomed.append(el)
+        elif tag in ("header", "footer"):
+            if not pagetext._inside(el, ("main", "article")) and not pagetext._holds_main_content(el):
+                doomed.append(el)
+        elif pagetext._is_furniture(el):
+            doomed.append(el)
+    for el in doomed:
+        pagetext._drop(el)
+    body = root.find("body")
+    if body is None:
+        return
+    if body.find(".//main") is None and not body.xpath(".//*[@role='main']"):
+        pagetext._drop_link_blocks(body)
+    for el in list(body.iterchildren()) + [c for child in body.iterchildren() for c in child.iterchildren()]:
+        if isinstance(el.tag, str) and el.getparent() is not None:
+            text = pagetext._text_start(el, pagetext.MAX_COOKIE_BANNER_CHARS)
+            if len(text) < pagetext.MAX_COOKIE_BANNER_CHARS and pagetext._COOKIE_TEXT.match(text.strip()[:200]):
+                pagetext._drop(el)
+
+
+NESTED_FURNITURE = [
+    # Doomed elements inside doomed ones, with tails; a doomed last element; one at the end of the page.
+    "<div class='menu'>a<nav>b<ul><li class='share'>c</li>d</ul>e</nav>f<footer>g</footer>h</div>",
+    "<header><nav><div class='cookie-banner'>x</div>y</nav>z</header><p>k</p><script>s</script>t",
+    "<main><h1>T</h1><header>hero<nav>n</nav>m</header>p</main><div role='navigation'><div role='menu'>q</div>r</div>",
+    "<p>a</p><footer><div><span class='share'>s</span></div></footer>",
+    # Cookie banners without a telling class: short, after a run of spaces, too long, not at the start.
+    "<div>We use cookies to improve. <a>OK</a></div><div>" + " " * 500 + "We use cookies</div><div>" + "x" * 300 + "</div>"
+    "<div>We use cookies " + "y " * 800 + "</div><div><p>" + "\n" * 450 + "Your privacy</p><p>Manage cookies</p></div>"
+    "<div>Intro " + "z" * 250 + " we use cookies</div>",
+    # The start read first ends inside the cookie words: the whole text must be read.
+    "<div><span>" + " " * 398 + "We</span> use cookies <b>on this site</b></div><p>Course</p>",
+]
+
+
+def test_clean_tree_is_the_walk_over_every_element():
+    from lxml import etree
+    bodies = [path.read_bytes() for path in sorted(EXTRACT_PAGES.glob("*.html"))]
+    if realpages.dev_pages_path().exists():
+        bodies += [realpages.wrap_page(page, wrapping) for page in realpages.load_dev_pages() for wrapping in realpages.WRAPPINGS]
+    bodies += [f"<html><body>{page}</body></html>".encode() for page in NESTED_FURNITURE]
+    for body in bodies:
+        text = pagetext.decode_html(body)[0]
+        fast, plain = pagetext.parse_html(text), pagetext.parse_html(text)
+        pagetext.clean_tree(fast)
+        plain_clean_tree(plain)
+        assert etree.tostring(fast, encoding=str) == etree.tostring(plain, encoding=str)
