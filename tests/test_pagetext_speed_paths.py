@@ -54,6 +54,9 @@ AWKWARD = [
     "| Home | Courses |\n\nMSc Nursing\n|", " | a\nb | ", "||\n||", "a | b\n |\n c",
     "Skip to content\nMSc Nursing", " Skip to main content\nMSc", "MSc\nBack to top ", "MSc\nback to top",
     "Print this page | MSc", "share this page\n| a |\nb", "skip to content", " skip to content", "\u017fkip to content\nMSc",
+    # Skip lines of each length, among bars, with a hint elsewhere, and lines of those lengths that are not skip lines.
+    "BACK TO TOP\nMSc", "MSc\nSkip To Main Content\nx", "| Share this page |\nMSc | Fees", "abcdefghijk\nskip to it",
+    "Duration 1 year\nprint this page please", "a\n| back to top\nb |", "\u212aeep\nback to top", "Skip to main content",
 ]
 
 
@@ -261,3 +264,9 @@ def test_clean_tree_is_the_walk_over_every_element():
         pagetext.clean_tree(fast)
         plain_clean_tree(plain)
         assert etree.tostring(fast, encoding=str) == etree.tostring(plain, encoding=str)
+
+
+def test_skip_line_lengths_are_those_of_the_skip_lines():
+    phrases = ("skip to content", "skip to main content", "back to top", "print this page", "share this page")
+    assert all(pagetext._SKIP_LINES.fullmatch(phrase) for phrase in phrases)
+    assert pagetext._SKIP_LINE_LENGTHS == {len(phrase) for phrase in phrases}
