@@ -261,11 +261,12 @@ def _is_cookie_banner(el) -> bool:
     The start is read first: most blocks (the <main>, its wrappers) do not open so, and their
     text is then not read to MAX_COOKIE_BANNER_CHARS. A start holding COOKIE_TEXT_HEAD
     characters once stripped opens the whole text's stripped form as well."""
-    start = _text_start(el, 2 * COOKIE_TEXT_HEAD)
-    head = start.strip()
-    if len(head) >= COOKIE_TEXT_HEAD and not _COOKIE_TEXT.match(head[:COOKIE_TEXT_HEAD]):
-        return False
-    text = _text_start(el, MAX_COOKIE_BANNER_CHARS)
+    text = _text_start(el, 2 * COOKIE_TEXT_HEAD)
+    if len(text) >= 2 * COOKIE_TEXT_HEAD:  # else it is the whole text
+        head = text.strip()
+        if len(head) >= COOKIE_TEXT_HEAD and not _COOKIE_TEXT.match(head[:COOKIE_TEXT_HEAD]):
+            return False
+        text = _text_start(el, MAX_COOKIE_BANNER_CHARS)
     return len(text) < MAX_COOKIE_BANNER_CHARS and bool(_COOKIE_TEXT.match(text.strip()[:COOKIE_TEXT_HEAD]))
 
 
