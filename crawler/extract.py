@@ -48,7 +48,9 @@ _SENTENCES = SENTENCES
 # "Part-time: £4,500 per annum" in a fees box whose heading was an icon is a fee line too.
 _FEE_LINE = compile_boundary_first(r"\b(?:fees?|costs?|price|tuition|pay|charge)\b|\bper\s+(?:annum|year)\b|^\s*(?:full|part)[\s-]?time\s*:", re.I)
 # A word every _FEE_LINE match holds: lines without one skip the case-blind regex (~0.1 ms a page).
-_FEE_LINE_WORDS = ("fee", "cost", "price", "tuition", "pay", "charge", "per", "full", "part")
+# "per annum" holds "annum" or "year", a "Full-time:" line "time" ("per", "full" and "part" are in
+# too many words: "experience", "successful", "department").
+_FEE_LINE_WORDS = ("fee", "cost", "price", "tuition", "pay", "charge", "annum", "year", "time")
 _DURATION_CONTEXT = compile_boundary_first(
     r"\bfull[\s-]?time\b|\bpart[\s-]?time\b|\blasts?\b|\btakes?\b|\bruns?\s+(?:for|over)\b|\bduration\b|\bover\s+(?:a\s+period\s+of\s+)?(?:\d|one|two|three|four|five|six|twelve|eighteen)"
     r"|\bcomplete(?:d)?\s+(?:in|within|over)\b|\bspread\s+over\b|\bcourse\s+length\b|\bis\s+an?\s+(?:\d|one|two|three|four|five|six)[\w-]*\s+(?:day|week|month|year)", re.I)
