@@ -58,6 +58,7 @@ BLOCK_TAGS = frozenset({
     "figcaption", "details", "summary", "address", "form", "fieldset", "legend", "caption", "body", "dialog",
 })
 _CELL_TAGS = frozenset({"td", "th"})
+_MARKED_TAGS = tuple(sorted(BLOCK_TAGS | _CELL_TAGS | {"dt", "br"}))
 _SPACES = re.compile(r"[^\S\n]+")
 _LINE_BREAKS = re.compile(r" ?\n[\n ]*")
 _SKIP_HINTS = ("skip to", "back to top", "print this page", "share this page")
@@ -362,10 +363,11 @@ def mark_blocks(root) -> None:
     """
     for table in root.iter("table"):
         _label_cells_with_headers(table)
-    for el in root.iter():
+    # Only the tags marked are walked (lxml matches them in C): links, spans and the other
+    # inline elements are not made Python objects to be passed over. Each element's marks
+    # are its own text and tail, so the order they are set in does not matter.
+    for el in root.iter(*_MARKED_TAGS):
         tag = el.tag
-        if not isinstance(tag, str):
-            continue
         if tag in BLOCK_TAGS:
             el.text = "\n" + (el.text or "")
             el.tail = "\n" + (el.tail or "")

@@ -270,3 +270,38 @@ def test_skip_line_lengths_are_those_of_the_skip_lines():
     phrases = ("skip to content", "skip to main content", "back to top", "print this page", "share this page")
     assert all(pagetext._SKIP_LINES.fullmatch(phrase) for phrase in phrases)
     assert pagetext._SKIP_LINE_LENGTHS == {len(phrase) for phrase in phrases}
+
+
+def plain_mark_blocks(root) -> None:
+    """mark_blocks as it was: every node of the tree walked, its tag tested."""
+    for table in root.iter("table"):
+        pagetext._label_cells_with_headers(table)
+    for el in root.iter():
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if tag in pagetext.BLOCK_TAGS:
+            el.text = "\n" + (el.text or "")
+            el.tail = "\n" + (el.tail or "")
+        elif tag in pagetext._CELL_TAGS:
+            el.tail = " | " + (el.tail or "")
+        elif tag == "dt":
+            el.text = "\n" + (el.text or "")
+            el.tail = ": " + (el.tail or "")
+        elif tag == "br":
+            el.tail = "\n" + (el.tail or "")
+
+
+def test_mark_blocks_is_the_walk_over_every_node():
+    from lxml import etree
+    bodies = [path.read_bytes() for path in sorted(EXTRACT_PAGES.glob("*.html"))]
+    if realpages.dev_pages_path().exists():
+        bodies += [realpages.wrap_page(page, wrapping) for page in realpages.load_dev_pages() for wrapping in realpages.WRAPPINGS]
+    bodies.append(b"<html><body><o:p>x</o:p><svg><p>y</p></svg><math><br/></math><DL><DT>Fee<DD>1</DL>"
+                  b"<table><tr><th>A</th><th>B</th></tr><tr><td>1<br>2</td><td>3</td></tr></table></body></html>")
+    for body in bodies:
+        text = pagetext.decode_html(body)[0]
+        fast, plain = pagetext.parse_html(text), pagetext.parse_html(text)
+        pagetext.mark_blocks(fast)
+        plain_mark_blocks(plain)
+        assert etree.tostring(fast, encoding=str) == etree.tostring(plain, encoding=str)
