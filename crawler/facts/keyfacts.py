@@ -117,7 +117,14 @@ def label_name(text: str) -> str | None:
 
 
 def _is_leaf(el) -> bool:
-    return all(isinstance(c.tag, str) and c.tag in _INLINE for c in el)
+    # A childless element (most leaves) is one without walking its children.
+    if not len(el):
+        return True
+    for child in el:
+        tag = child.tag  # lxml builds the tag string anew at each reading
+        if not (isinstance(tag, str) and tag in _INLINE):
+            return False
+    return True
 
 
 def _starts_with_heading(el, level: int) -> bool:
@@ -214,9 +221,10 @@ def read_keyfacts(root, body_text: str) -> KeyFacts:
         return ids.get(ident)
 
     for el in root.iter(*_LEAF_TAGS):
-        if el.tag not in _HEADINGS and el.tag not in ("dt", "th", "summary") and not _is_leaf(el):
+        tag = el.tag
+        if tag not in _HEADINGS and tag not in ("dt", "th", "summary") and not _is_leaf(el):
             continue
-        if el.tag in ("strong", "b", "span", "em", "label") and (el.tail or "").strip(" :\n"):
+        if tag in ("strong", "b", "span", "em", "label") and (el.tail or "").strip(" :\n"):
             # "<strong>Duration:</strong> 1 year" is read as a text line below; without
             # the colon ("<li><b>Start date</b> September 2026</li>") only the block shows the pair.
             pair = _inline_label_pair(el)
