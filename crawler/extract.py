@@ -12,6 +12,7 @@ import re
 from crawler import pagetext
 from crawler.facts import awards as award_rules
 from crawler.facts import coursekinds, dates, durations, entry, fees, levels, modes, pagekind, titles
+from crawler.facts.sentences import SENTENCES, check_guards, may_hold, sentences_with
 from crawler.facts.keyfacts import KeyFacts, label_name, read_keyfacts
 from crawler.facts.structured import StructuredCourse, StructuredData, read_structured
 from crawler.scan.boundaries import compile_boundary_first
@@ -43,9 +44,13 @@ MAX_ANALYSIS_CHARS = 200_000
 # Paragraphs looked at for a summary before giving up.
 MAX_SUMMARY_PARAGRAPHS_SCANNED = 50
 
-_SENTENCES = re.compile(r"[^.!?\n]+[.!?]?")
+_SENTENCES = SENTENCES
 # "Part-time: £4,500 per annum" in a fees box whose heading was an icon is a fee line too.
 _FEE_LINE = compile_boundary_first(r"\b(?:fees?|costs?|price|tuition|pay|charge)\b|\bper\s+(?:annum|year)\b|^\s*(?:full|part)[\s-]?time\s*:", re.I)
+# A word every _FEE_LINE match holds: lines without one skip the case-blind regex (~0.1 ms a page).
+# "per annum" holds "annum" or "year", a "Full-time:" line "time" ("per", "full" and "part" are in
+# too many words: "experience", "successful", "department").
+_FEE_LINE_WORDS = ("fee", "cost", "price", "tuition", "pay", "charge", "annum", "year", "time")
 _DURATION_CONTEXT = compile_boundary_first(
     r"\bfull[\s-]?time\b|\bpart[\s-]?time\b|\blasts?\b|\btakes?\b|\bruns?\s+(?:for|over)\b|\bduration\b|\bover\s+(?:a\s+period\s+of\s+)?(?:\d|one|two|three|four|five|six|twelve|eighteen)"
     r"|\bcomplete(?:d)?\s+(?:in|within|over)\b|\bspread\s+over\b|\bcourse\s+length\b|\bis\s+an?\s+(?:\d|one|two|three|four|five|six)[\w-]*\s+(?:day|week|month|year)", re.I)
@@ -59,11 +64,11 @@ _AWARD_SENTENCE = compile_boundary_first(
     r"\b(?:available|offered|awarded|study(?:ing)?)\s+(?:as|at|for)\s+(?:an?\s+|the\s+)?|\bexit\s+awards?\b|\bexit\s+(?:early\s+)?with\b|\binterim\s+awards?\b|\balso\s+(?:offer|available)|\bstep[\s-]?off\b|\bleads?\s+to\s+(?:an?\s+|the\s+)?",
     re.I,
 )
-# Words without which each sentence pattern cannot match: a substring test on the
-# lowered sentence skips the regex for most sentences (~0.5 ms a 15 KB page).
-_ENTRY_GUARDS = ("applicants", "candidates", "you", "entry", "open", "eligib")
-_REGISTRATION_GUARDS = ("regist",)
-_AWARD_GUARDS = ("available", "offered", "awarded", "study", "exit", "interim", "also", "step", "lead")
+# Words without which each sentence pattern cannot match: only the sentences holding one
+# are tried (~0.5 ms a 15 KB page), found from the words (crawler/facts/sentences).
+_ENTRY_GUARDS = check_guards(("applicants", "candidates", "you", "entry", "open", "eligib"))
+_REGISTRATION_GUARDS = check_guards(("regist",))
+_AWARD_GUARDS = check_guards(("available", "offered", "awarded", "study", "exit", "interim", "also", "step", "lead"))
 _TOPIC_CREDITS = re.compile(r"\s*[(\[,–—-]?\s*\d{1,3}\s*(?:credits?|cats|ects)[)\]]?\s*$|^\s*(?:core|optional|compulsory|module)\s*[:–-]\s*", re.I)
 _TOPIC_NOISE = re.compile(r"^(?:core|optional|compulsory|elective)(?:\s+modules?)?$|^(?:apply|enrol|enroll|book|register|sign\s+up|download|request|contact\s+us|find\s+out)\b|^(?:year|stage|level|semester|term|part)\s+\w+$|^(?:read|show|view|see)\s+(?:more|less|all)\b|^\d+$", re.I)
 _COURSE_LINK_AWARD = re.compile(r"\b(?:MSc|MA|MRes|MPhil|PgCert|PgDip|PG\s?Cert|PG\s?Dip|BSc|BA|PhD|Postgraduate\s+(?:Certificate|Diploma))\b", re.I)
@@ -77,16 +82,6 @@ _NO_MONTHS = {"full-time": None, "part-time": None}
 
 # Facts that only a course page has; their count is evidence for page_kind.
 _COURSE_FACTS = frozenset({"duration", "fees", "credits", "fheq_level", "start_dates", "entry_requirements", "awards"})
-
-
-def _sentences_with(pattern: re.Pattern, guards: tuple[str, ...], text: str) -> list[str]:
-    """The sentences of ``text`` that ``pattern`` matches, in order; ``guards`` holds a word of every match."""
-    out = []
-    for sentence in _SENTENCES.findall(text):
-        lowered = sentence.lower()
-        if any(word in lowered for word in guards) and pattern.search(sentence):
-            out.append(sentence)
-    return out
 
 
 def empty_facts(url: str) -> dict:
@@ -163,8 +158,7 @@ def _extract(html, url: str, encoding: str | None, facts: dict) -> None:
     pagetext.mark_blocks(root)
     body = root.find("body")
     body = body if body is not None else root
-    main = pagetext.main_element(root)
-    main_raw = main.text_content()
+    main, main_raw = pagetext.main_element_with_text(root)
     main_text = pagetext.normalise_text(main_raw)
     # Only read_keyfacts reads the whole body; a body holding only its main has the main's text.
     body_text = main_text if main is body else pagetext.enclosing_text(body.text_content(), main_raw, main_text)
@@ -176,7 +170,7 @@ def _extract(html, url: str, encoding: str | None, facts: dict) -> None:
     h1 = next(iter(main.iter("h1")), None)
     if h1 is None:
         h1 = next(iter(body.iter("h1")), None)
-    h1_text = " ".join(h1.text_content().split()) if h1 is not None else ""
+    h1_text = " ".join(pagetext.raw_text(h1).split()) if h1 is not None else ""
     raw_titles = _raw_titles(course, h1_text, meta)
     if raw_titles:
         source, raw = raw_titles[0]
@@ -208,7 +202,7 @@ def _extract(html, url: str, encoding: str | None, facts: dict) -> None:
         title=h1_text or meta.get("title", ""),
         title_has_award=bool(award_rules.awards_in_title(" ".join(raw for _, raw in raw_titles[:2]))),
         keyfact_count=_keyfact_count(facts),
-        course_link_count=sum(1 for a in main.iter("a") if _COURSE_LINK_AWARD.search(a.text_content() or "")),
+        course_link_count=sum(1 for a in main.iter("a") if _COURSE_LINK_AWARD.search(pagetext.raw_text(a) or "")),
         text_head=main_text[:4000],
         text_fact_count=sum(1 for k, v in facts["sources"].items() if v == "text" and k in _COURSE_FACTS),
         repeated_keyfacts=max((len(keyfacts.values.get(n, [])) for n in ("duration", "start")), default=0),
@@ -258,7 +252,7 @@ def _entry_requirements(course, keyfacts: KeyFacts, main_text: str, facts: dict)
     elif keyfacts.values.get("entry"):
         text, source = keyfacts.longest("entry"), "keyfacts"
     else:
-        sentences = [s.strip() for s in _sentences_with(_ENTRY_SENTENCE, _ENTRY_GUARDS, main_text)]
+        sentences = [s.strip() for s in sentences_with(_ENTRY_SENTENCE, _ENTRY_GUARDS, main_text)]
         if sentences:
             text, source = " ".join(sentences), "text"
     if text:
@@ -276,7 +270,7 @@ def _entry_requirements(course, keyfacts: KeyFacts, main_text: str, facts: dict)
             sources["requires_registration"] = source
     else:
         # No entry section: only sentences that talk about registration count.
-        sentences = " ".join(_sentences_with(_REGISTRATION_SENTENCE, _REGISTRATION_GUARDS, main_text))
+        sentences = " ".join(sentences_with(_REGISTRATION_SENTENCE, _REGISTRATION_GUARDS, main_text))
         facts["requires_registration"] = entry.needs_registration(sentences)
         facts["regulators"] = entry.find_regulators(sentences) if facts["requires_registration"] else []
         if facts["requires_registration"]:
@@ -336,11 +330,11 @@ def _awards(facts: dict, course, keyfacts: KeyFacts, raw_titles, main_text: str,
         add(["module"], "title" if coursekinds.title_course_code(title) else "text")
     if not found:
         window = _without_entry_sentences(main_text[:AWARD_TEXT_WINDOW])
-        offered = " ".join(_sentences_with(_AWARD_SENTENCE, _AWARD_GUARDS, main_text))
+        offered = " ".join(sentences_with(_AWARD_SENTENCE, _AWARD_GUARDS, main_text))
         add(award_rules.find_awards(window + "\n" + offered), "text")
     else:
         # "Also available as a PgCert": exit awards stated in a sentence add to the title's.
-        offered = " ".join(_sentences_with(_AWARD_SENTENCE, _AWARD_GUARDS, main_text))
+        offered = " ".join(sentences_with(_AWARD_SENTENCE, _AWARD_GUARDS, main_text))
         extra = [a for a in award_rules.find_awards(offered) if a in award_rules.DEGREE_AWARDS and a in ("PgCert", "PgDip")]
         if any(a in found for a in ("MSc", "MA", "MRes", "MPH", "MBA", "PgDip")):
             add(extra, "text")
@@ -552,7 +546,7 @@ def _fees(facts: dict, course, keyfacts: KeyFacts, main_text: str) -> None:
     if fee_text is None and keyfacts.values.get("fees"):
         fee_text, source = keyfacts.joined("fees"), "keyfacts"
     if fee_text is None:
-        lines = [line for line in main_text.splitlines() if _FEE_LINE.search(line) and fees.has_amount(line)]
+        lines = _fee_lines(main_text)
         if lines:
             fee_text, source = "\n".join(lines), "text"
     if not amounts and fee_text:
@@ -563,7 +557,7 @@ def _fees(facts: dict, course, keyfacts: KeyFacts, main_text: str) -> None:
     free = not charged and (fees.is_free(fee_text) or bool(amounts)
                             or any(fees.funder_pays_tuition(label, value) for label, value in keyfacts.labels.get("fees", [])))
     if not free and not amounts:
-        free_sentences = [s.strip() for s in _SENTENCES.findall(main_text[:6000]) if fees.is_free(s)]
+        free_sentences = [s.strip() for s in fees.free_sentences(main_text[:6000])]
         if free_sentences:
             free = True
             fee_text, source = fee_text or free_sentences[0], source or "text"
@@ -576,6 +570,12 @@ def _fees(facts: dict, course, keyfacts: KeyFacts, main_text: str) -> None:
         sources["fees"] = source
         if amounts:
             sources["fee_amounts"] = source
+
+
+def _fee_lines(text: str) -> list[str]:
+    """The lines of ``text`` that state a fee: a fee word and an amount."""
+    may_be_fee_line = may_hold(_FEE_LINE_WORDS, text)
+    return [line for line in text.splitlines() if may_be_fee_line(line) and _FEE_LINE.search(line) and fees.has_amount(line)]
 
 
 def _topic_items(elements) -> list[str]:

@@ -22,8 +22,18 @@ _LATIN_LABELS = frozenset({"latin-1", "latin_1", "iso8859-1", "iso-8859-1", "iso
                            "windows-1252", "ascii", "us-ascii", "cp819", "l1"})
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# The same characters as UTF-8 bytes: each is one byte that no other character's encoding holds.
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0b, *range(0x0e, 0x20), 0x7f])
 
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
+# lxml.html's own lookup is a Python callback run for every element proxy made (~300 a page,
+# each time the tree is walked): ~0.1 ms a page. The default lookup, in C, gives the same
+# HtmlElement class to every element; only the form, input, select, textarea and label
+# classes of lxml.html are lost, and their extra properties (form fields, values) are read
+# nowhere here (tests/test_pagetext_speed_paths.py compares the facts of both parsers).
+_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity))
 
 # Elements never shown as page text.
 _DROP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "canvas",
@@ -48,10 +58,14 @@ BLOCK_TAGS = frozenset({
     "figcaption", "details", "summary", "address", "form", "fieldset", "legend", "caption", "body", "dialog",
 })
 _CELL_TAGS = frozenset({"td", "th"})
+_MARKED_TAGS = tuple(sorted(BLOCK_TAGS | _CELL_TAGS | {"dt", "br"}))
 _SPACES = re.compile(r"[^\S\n]+")
 _LINE_BREAKS = re.compile(r" ?\n[\n ]*")
 _SKIP_HINTS = ("skip to", "back to top", "print this page", "share this page")
 _SKIP_LINES = re.compile(r"^(?:skip to (?:main )?content|back to top|print this page|share this page)$", re.I | re.M)
+# The lengths of the lines _SKIP_LINES drops ("back to top", "skip to content", "skip to main
+# content"): re.I matches a character to one character, so no line of another length matches.
+_SKIP_LINE_LENGTHS = frozenset({11, 15, 20})
 
 
 class PageError(Exception):
@@ -148,7 +162,8 @@ def _repair_mixed_encoding(body: bytes) -> str | None:
 def parse_html(text: str):
     """An lxml document for ``text``; raises PageError when there is nothing to parse."""
     text = _XML_DECLARATION.sub("", text, count=1)
-    text = _CONTROL_CHARS.sub(" ", text)
+    if has_control_chars(text):
+        text = _CONTROL_CHARS.sub(" ", text)
     if not text.strip():
         raise PageError("body: empty")
     try:
@@ -158,6 +173,13 @@ def parse_html(text: str):
     if root is None:
         raise PageError("body: unparseable HTML")
     return root
+
+
+def has_control_chars(text: str) -> bool:
+    """Whether _CONTROL_CHARS matches in ``text``: most pages have none, and the regex tried every
+    character to find none (~80 us a 15 KB page); bytes.translate deletes at C speed."""
+    encoded = text.encode("utf-8", "surrogatepass")
+    return len(encoded.translate(None, _CONTROL_BYTES)) != len(encoded)
 
 
 def _is_furniture(el) -> bool:
@@ -194,12 +216,19 @@ def _inside(el, tags: tuple[str, ...]) -> bool:
 def clean_tree(root) -> None:
     """Remove everything a reader would not see as page content, in place."""
     doomed = []
+    # What lies inside a doomed element goes with it: the walk skips to the node after it (menus
+    # and footers are a good share of a page's elements). Dropping them too only changed the
+    # detached subtree.
+    skipping, resume_at = False, None
     for el in root.iter():
+        if skipping:
+            if el is not resume_at:
+                continue
+            skipping = False
         tag = el.tag
         if not isinstance(tag, str):
             doomed.append(el)
-            continue
-        if tag in _DROP_TAGS:
+        elif tag in _DROP_TAGS:
             doomed.append(el)
         elif tag in ("header", "footer"):
             # A site header or footer; a course hero <header> inside <main> stays.
@@ -207,6 +236,8 @@ def clean_tree(root) -> None:
                 doomed.append(el)
         elif _is_furniture(el):
             doomed.append(el)
+        if doomed and doomed[-1] is el and len(el):
+            skipping, resume_at = True, _node_after(el)
     for el in doomed:
         _drop(el)
     body = root.find("body")
@@ -217,10 +248,37 @@ def clean_tree(root) -> None:
         _drop_link_blocks(body)
     # Cookie banners with no telling class: short blocks near the top of <body> that start with cookie talk.
     for el in list(body.iterchildren()) + [c for child in body.iterchildren() for c in child.iterchildren()]:
-        if isinstance(el.tag, str) and el.getparent() is not None:
-            text = _text_start(el, MAX_COOKIE_BANNER_CHARS)
-            if len(text) < MAX_COOKIE_BANNER_CHARS and _COOKIE_TEXT.match(text.strip()[:200]):
-                _drop(el)
+        if isinstance(el.tag, str) and el.getparent() is not None and _is_cookie_banner(el):
+            _drop(el)
+
+
+# The cookie words are looked for in this many characters of a block's stripped text.
+COOKIE_TEXT_HEAD = 200
+
+
+def _is_cookie_banner(el) -> bool:
+    """A block shorter than MAX_COOKIE_BANNER_CHARS whose text starts with cookie talk.
+
+    The start is read first: most blocks (the <main>, its wrappers) do not open so, and their
+    text is then not read to MAX_COOKIE_BANNER_CHARS. A start holding COOKIE_TEXT_HEAD
+    characters once stripped opens the whole text's stripped form as well."""
+    text = _text_start(el, 2 * COOKIE_TEXT_HEAD)
+    if len(text) >= 2 * COOKIE_TEXT_HEAD:  # else it is the whole text
+        head = text.strip()
+        if len(head) >= COOKIE_TEXT_HEAD and not _COOKIE_TEXT.match(head[:COOKIE_TEXT_HEAD]):
+            return False
+        text = _text_start(el, MAX_COOKIE_BANNER_CHARS)
+    return len(text) < MAX_COOKIE_BANNER_CHARS and bool(_COOKIE_TEXT.match(text.strip()[:COOKIE_TEXT_HEAD]))
+
+
+def _node_after(el):
+    """The node that follows ``el`` and all it holds in document order (root.iter()'s order), or None."""
+    while el is not None:
+        following = el.getnext()
+        if following is not None:
+            return following
+        el = el.getparent()
+    return None
 
 
 # Menus and footers in anonymous divs (no nav, header, footer or telling class): a block whose
@@ -305,10 +363,11 @@ def mark_blocks(root) -> None:
     """
     for table in root.iter("table"):
         _label_cells_with_headers(table)
-    for el in root.iter():
+    # Only the tags marked are walked (lxml matches them in C): links, spans and the other
+    # inline elements are not made Python objects to be passed over. Each element's marks
+    # are its own text and tail, so the order they are set in does not matter.
+    for el in root.iter(*_MARKED_TAGS):
         tag = el.tag
-        if not isinstance(tag, str):
-            continue
         if tag in BLOCK_TAGS:
             el.text = "\n" + (el.text or "")
             el.tail = "\n" + (el.tail or "")
@@ -328,7 +387,7 @@ def _label_cells_with_headers(table) -> None:
     header = [c for c in rows[0] if isinstance(c.tag, str) and c.tag in _CELL_TAGS]
     if len(header) < 2 or any(c.tag != "th" for c in header):
         return
-    names = [" ".join(c.text_content().split()) for c in header]
+    names = [" ".join(raw_text(c).split()) for c in header]
     for row in rows[1:]:
         cells = [c for c in row if isinstance(c.tag, str) and c.tag in _CELL_TAGS]
         for i, cell in enumerate(cells):
@@ -373,8 +432,7 @@ def normalise_text(text: str) -> str:
         # regex tried at every position cost ~1.3 ms a page, this a tenth of it.
         lines = [line.strip(" |") if "|" in line else line for line in trimmed.split("\n")]
         trimmed = "\n".join(lines)
-    lowered = trimmed.lower()
-    if any(hint in lowered for hint in _SKIP_HINTS):
+    if _may_hold_skip_line(trimmed, lines) and any(hint in trimmed.lower() for hint in _SKIP_HINTS):
         trimmed = _SKIP_LINES.sub("", trimmed)
     elif lines is not None:
         # Bars stripped and no line skipped: _LINE_BREAKS (below) would only join the lines the
@@ -388,9 +446,29 @@ def normalise_text(text: str) -> str:
     return trimmed.strip()
 
 
+def raw_text(el) -> str:
+    """``el.text_content()``. An element with no child holds nothing but its own text: read so,
+    without the XPath evaluation text_content runs (~1.2 us a call, ~100 calls a page)."""
+    if len(el):
+        return el.text_content()
+    return el.text or ""
+
+
+def _may_hold_skip_line(text: str, lines: list[str] | None = None) -> bool:
+    """False when no line of ``text`` (split already as ``lines``) has the length of a line _SKIP_LINES drops.
+
+    Then _SKIP_LINES.sub changes nothing, and normalise_text's two ways give the same text:
+    the skip hints need not be looked for (a lowering and four searches of the text, ~50 us a page)."""
+    if lines is None:
+        if "\n" not in text:
+            return len(text) in _SKIP_LINE_LENGTHS
+        lines = text.split("\n")
+    return any(len(line) in _SKIP_LINE_LENGTHS for line in lines)
+
+
 def element_text(el) -> str:
     """Visible text of one element after mark_blocks, normalised."""
-    return normalise_text(el.text_content())
+    return normalise_text(raw_text(el))
 
 
 def enclosing_text(outer_raw: str, inner_raw: str, inner_text: str) -> str:
@@ -423,18 +501,31 @@ def _only_whitespace_around(outer_raw: str, inner_raw: str) -> bool:
 
 _MAIN_XPATH = "//main | //*[@role='main']"
 _CONTENT_IDS = ("main-content", "maincontent", "content-main", "main", "content", "primary")
+# Every element with one of the ids, in page order, found in one walk of the tree (an XPath
+# query per id walked it six times on a page with no <main>).
+_CONTENT_IDS_XPATH = "//*[" + " or ".join(f"@id='{ident}'" for ident in _CONTENT_IDS) + "]"
 # A <main> with less text than this is a shell (content rendered elsewhere); use <body>.
 MIN_MAIN_TEXT = 200
 
 
 def main_element(root):
     """The element holding the page's own content: <main>, role=main, a content id, or <body>."""
+    return main_element_with_text(root)[0]
+
+
+def main_element_with_text(root):
+    """main_element and its text_content(), which choosing it reads already."""
     for el in root.xpath(_MAIN_XPATH):
-        if len(el.text_content()) >= MIN_MAIN_TEXT:
-            return el
+        raw = el.text_content()
+        if len(raw) >= MIN_MAIN_TEXT:
+            return el, raw
+    with_ids = root.xpath(_CONTENT_IDS_XPATH)
     for ident in _CONTENT_IDS:
-        found = root.xpath(f"//*[@id='{ident}']")
-        if found and len(found[0].text_content()) >= MIN_MAIN_TEXT:
-            return found[0]
+        found = next((el for el in with_ids if el.get("id") == ident), None)
+        if found is not None:
+            raw = found.text_content()
+            if len(raw) >= MIN_MAIN_TEXT:
+                return found, raw
     body = root.find("body")
-    return body if body is not None else root
+    main = body if body is not None else root
+    return main, main.text_content()

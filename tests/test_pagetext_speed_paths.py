@@ -54,6 +54,9 @@ AWKWARD = [
     "| Home | Courses |\n\nMSc Nursing\n|", " | a\nb | ", "||\n||", "a | b\n |\n c",
     "Skip to content\nMSc Nursing", " Skip to main content\nMSc", "MSc\nBack to top ", "MSc\nback to top",
     "Print this page | MSc", "share this page\n| a |\nb", "skip to content", " skip to content", "\u017fkip to content\nMSc",
+    # Skip lines of each length, among bars, with a hint elsewhere, and lines of those lengths that are not skip lines.
+    "BACK TO TOP\nMSc", "MSc\nSkip To Main Content\nx", "| Share this page |\nMSc | Fees", "abcdefghijk\nskip to it",
+    "Duration 1 year\nprint this page please", "a\n| back to top\nb |", "\u212aeep\nback to top", "Skip to main content",
 ]
 
 
@@ -134,3 +137,171 @@ def test_furniture_is_the_plain_definition_on_every_element():
                 checked += 1
                 furniture += plain_is_furniture(el)
     assert checked > 5_000 and furniture > 100
+
+
+def test_control_characters_are_found_as_the_regex_finds_them():
+    # Every character up to U+3000 and a spread above, lone surrogates included, alone and in text.
+    chars = [chr(n) for n in range(0x3000)] + [chr(n) for n in range(0x3000, 0x110000, 97)] + ["\ud800", "\udfff"]
+    found = 0
+    for char in chars:
+        for text in (char, f"<p>Fees £9,000 – {char} MSc</p>", "é" * 50 + char):
+            expected = pagetext._CONTROL_CHARS.search(text) is not None
+            assert pagetext.has_control_chars(text) == expected, hex(ord(char))
+            found += expected
+    assert found == 3 * 29  # \x00-\x08, \x0b, \x0e-\x1f and \x7f
+    bodies = [path.read_bytes() for path in sorted(EXTRACT_PAGES.glob("*.html"))]
+    if realpages.dev_pages_path().exists():
+        bodies += [realpages.wrap_page(page, "noisy") for page in realpages.load_dev_pages()]
+    for body in bodies:
+        text = pagetext.decode_html(body)[0]
+        assert pagetext.has_control_chars(text) == (pagetext._CONTROL_CHARS.search(text) is not None)
+
+
+def test_raw_text_is_text_content_on_every_element(trees):
+    checked = childless = 0
+    for root, _ in trees:
+        for el in root.iter():
+            assert pagetext.raw_text(el) == el.text_content()
+            checked += 1
+            childless += len(el) == 0
+    # Elements as parsed (before cleaning moves tails about), with text split around entities and comments.
+    raw = pagetext.parse_html("<p>a &amp; b<!-- c --> d<br>e</p><p></p><p>&lt;&#160;x</p><span>1<b></b>2</span>")
+    for el in raw.iter():
+        assert pagetext.raw_text(el) == el.text_content()
+    assert checked > 5_000 and childless > 1_000
+
+
+def plain_main_element(root):
+    """main_element as it was: an XPath query per content id."""
+    for el in root.xpath(pagetext._MAIN_XPATH):
+        if len(el.text_content()) >= pagetext.MIN_MAIN_TEXT:
+            return el
+    for ident in pagetext._CONTENT_IDS:
+        found = root.xpath(f"//*[@id='{ident}']")
+        if found and len(found[0].text_content()) >= pagetext.MIN_MAIN_TEXT:
+            return found[0]
+    body = root.find("body")
+    return body if body is not None else root
+
+
+ID_PAGES = [
+    # The content ids in every order that matters: a later id first in the page, a short first match, nesting.
+    '<div id="content">{long}</div><div id="main-content">{long}</div>',
+    '<div id="main-content">short</div><div id="main-content">{long}</div><div id="primary">{long}</div>',
+    '<div id="primary"><div id="main">{long}</div></div>',
+    '<main>short</main><div id="maincontent">short</div><div id="content-main">{long}</div>',
+    '<div role="main">short</div><div id="MAIN">{long}</div>',
+    '<div id="x">{long}</div>',
+]
+
+
+def test_main_element_is_the_plain_definition(trees):
+    roots = [root for root, _ in trees]
+    roots += [pagetext.parse_html(f"<html><body>{page.format(long='words ' * 50)}</body></html>") for page in ID_PAGES]
+    by_id = 0
+    for root in roots:
+        main, raw = pagetext.main_element_with_text(root)
+        assert main is plain_main_element(root)
+        assert raw == main.text_content()
+        by_id += main.get("id") in pagetext._CONTENT_IDS
+    assert by_id >= 4
+
+
+def plain_clean_tree(root) -> None:
+    """clean_tree as it was: every element looked at in the first pass (those inside a doomed one too),
+    each cookie banner candidate's text read to MAX_COOKIE_BANNER_CHARS."""
+    doomed = []
+    for el in root.iter():
+        tag = el.tag
+        if not isinstance(tag, str):
+            doomed.append(el)
+            continue
+        if tag in pagetext._DROP_TAGS:
+            doomed.append(el)
+        elif tag in ("header", "footer"):
+            if not pagetext._inside(el, ("main", "article")) and not pagetext._holds_main_content(el):
+                doomed.append(el)
+        elif pagetext._is_furniture(el):
+            doomed.append(el)
+    for el in doomed:
+        pagetext._drop(el)
+    body = root.find("body")
+    if body is None:
+        return
+    if body.find(".//main") is None and not body.xpath(".//*[@role='main']"):
+        pagetext._drop_link_blocks(body)
+    for el in list(body.iterchildren()) + [c for child in body.iterchildren() for c in child.iterchildren()]:
+        if isinstance(el.tag, str) and el.getparent() is not None:
+            text = pagetext._text_start(el, pagetext.MAX_COOKIE_BANNER_CHARS)
+            if len(text) < pagetext.MAX_COOKIE_BANNER_CHARS and pagetext._COOKIE_TEXT.match(text.strip()[:200]):
+                pagetext._drop(el)
+
+
+NESTED_FURNITURE = [
+    # Doomed elements inside doomed ones, with tails; a doomed last element; one at the end of the page.
+    "<div class='menu'>a<nav>b<ul><li class='share'>c</li>d</ul>e</nav>f<footer>g</footer>h</div>",
+    "<header><nav><div class='cookie-banner'>x</div>y</nav>z</header><p>k</p><script>s</script>t",
+    "<main><h1>T</h1><header>hero<nav>n</nav>m</header>p</main><div role='navigation'><div role='menu'>q</div>r</div>",
+    "<p>a</p><footer><div><span class='share'>s</span></div></footer>",
+    # Cookie banners without a telling class: short, after a run of spaces, too long, not at the start.
+    "<div>We use cookies to improve. <a>OK</a></div><div>" + " " * 500 + "We use cookies</div><div>" + "x" * 300 + "</div>"
+    "<div>We use cookies " + "y " * 800 + "</div><div><p>" + "\n" * 450 + "Your privacy</p><p>Manage cookies</p></div>"
+    "<div>Intro " + "z" * 250 + " we use cookies</div>",
+    # The start read first ends inside the cookie words: the whole text must be read.
+    "<div><span>" + " " * 398 + "We</span> use cookies <b>on this site</b></div><p>Course</p>",
+]
+
+
+def test_clean_tree_is_the_walk_over_every_element():
+    from lxml import etree
+    bodies = [path.read_bytes() for path in sorted(EXTRACT_PAGES.glob("*.html"))]
+    if realpages.dev_pages_path().exists():
+        bodies += [realpages.wrap_page(page, wrapping) for page in realpages.load_dev_pages() for wrapping in realpages.WRAPPINGS]
+    bodies += [f"<html><body>{page}</body></html>".encode() for page in NESTED_FURNITURE]
+    for body in bodies:
+        text = pagetext.decode_html(body)[0]
+        fast, plain = pagetext.parse_html(text), pagetext.parse_html(text)
+        pagetext.clean_tree(fast)
+        plain_clean_tree(plain)
+        assert etree.tostring(fast, encoding=str) == etree.tostring(plain, encoding=str)
+
+
+def test_skip_line_lengths_are_those_of_the_skip_lines():
+    phrases = ("skip to content", "skip to main content", "back to top", "print this page", "share this page")
+    assert all(pagetext._SKIP_LINES.fullmatch(phrase) for phrase in phrases)
+    assert pagetext._SKIP_LINE_LENGTHS == {len(phrase) for phrase in phrases}
+
+
+def plain_mark_blocks(root) -> None:
+    """mark_blocks as it was: every node of the tree walked, its tag tested."""
+    for table in root.iter("table"):
+        pagetext._label_cells_with_headers(table)
+    for el in root.iter():
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if tag in pagetext.BLOCK_TAGS:
+            el.text = "\n" + (el.text or "")
+            el.tail = "\n" + (el.tail or "")
+        elif tag in pagetext._CELL_TAGS:
+            el.tail = " | " + (el.tail or "")
+        elif tag == "dt":
+            el.text = "\n" + (el.text or "")
+            el.tail = ": " + (el.tail or "")
+        elif tag == "br":
+            el.tail = "\n" + (el.tail or "")
+
+
+def test_mark_blocks_is_the_walk_over_every_node():
+    from lxml import etree
+    bodies = [path.read_bytes() for path in sorted(EXTRACT_PAGES.glob("*.html"))]
+    if realpages.dev_pages_path().exists():
+        bodies += [realpages.wrap_page(page, wrapping) for page in realpages.load_dev_pages() for wrapping in realpages.WRAPPINGS]
+    bodies.append(b"<html><body><o:p>x</o:p><svg><p>y</p></svg><math><br/></math><DL><DT>Fee<DD>1</DL>"
+                  b"<table><tr><th>A</th><th>B</th></tr><tr><td>1<br>2</td><td>3</td></tr></table></body></html>")
+    for body in bodies:
+        text = pagetext.decode_html(body)[0]
+        fast, plain = pagetext.parse_html(text), pagetext.parse_html(text)
+        pagetext.mark_blocks(fast)
+        plain_mark_blocks(plain)
+        assert etree.tostring(fast, encoding=str) == etree.tostring(plain, encoding=str)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from crawler.facts import sentences
 from crawler.scan.boundaries import compile_boundary_first
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -23,6 +24,8 @@ _RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|to|until|till|through|thru)\s*$", re
 _ANY_TIME = re.compile(r"\b(?:any\s*time|anytime|rolling|on[\s-]demand|self[\s-]paced|whenever|all\s+year|throughout\s+the\s+year|flexible\s+start)\b", re.I)
 _SENTENCE = re.compile(r"[^.\n]+")
 _START_WORD = re.compile(r"\b(?:starts?|starting|start\s+dates?|begins?|commenc\w+|intakes?|entry\s+points?|enrol\w*\s+in)\b", re.I)
+# A word every _START_WORD match holds: sentences without one skip the case-blind regex (~0.1 ms a page).
+_START_WORDS = ("start", "begin", "commenc", "intake", "entry", "enrol")
 # "14-16 April 2026": the course starts on the first day.
 _DAY_RANGE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|to)\s*\d{1,2}(?:st|nd|rd|th)?(?=\s+[A-Za-z])")
 _ISO_DATE = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{2})(?:-(?P<d>\d{2}))?")
@@ -73,8 +76,9 @@ def start_dates_in_text(text: str | None) -> list[str]:
     if not text:
         return []
     dates: list[str] = []
+    may_hold = sentences.may_hold(_START_WORDS, text)
     for sentence in _SENTENCE.findall(text):
-        if not _START_WORD.search(sentence):
+        if not (may_hold(sentence) and _START_WORD.search(sentence)):
             continue
         for date in start_dates_in(sentence):
             if date not in dates:

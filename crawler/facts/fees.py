@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from crawler.facts import sentences
 from crawler.scan import lowercase
 from crawler.scan.boundaries import compile_boundary_first
 
@@ -162,7 +163,7 @@ def has_amount(text: str) -> bool:
 # Every _FREE alternative holds one of these; is_free runs on each sentence of a page, and
 # the substring test skips the regex (~0.4 ms a page) on most. casefold, not lower: re.I also
 # matches "ſ" to "s", and casefold maps it so.
-_FREE_GUARDS = ("free", "fee", "cost", "charge", "£0", "funded", "levy")
+_FREE_GUARDS = sentences.check_guards(("free", "fee", "cost", "charge", "£0", "funded", "levy"), str.casefold)
 
 
 def is_free(text: str | None) -> bool:
@@ -174,6 +175,12 @@ def is_free(text: str | None) -> bool:
         return False
     cleaned = _NOT_FREE.sub(" ", text)
     return bool(_FREE.search(cleaned))
+
+
+def free_sentences(text: str) -> list[str]:
+    """The sentences of ``text`` that is_free reads as free, in order: only those holding a guard
+    word are tried (crawler/facts/sentences), as is_free itself would rule the others out."""
+    return [sentence for sentence in sentences.sentences_holding(_FREE_GUARDS, text, str.casefold) if is_free(sentence)]
 
 
 # Every _STIPEND alternative holds one of these: the substring test over the lowered

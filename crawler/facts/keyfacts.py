@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from crawler.facts import durations, modes
-from crawler.pagetext import element_text
+from crawler.pagetext import element_text, raw_text
 
 # Label wording per fact, matched against the whole label (case-insensitive,
 # trailing colon and icons removed). Order matters only for readability.
@@ -117,7 +117,14 @@ def label_name(text: str) -> str | None:
 
 
 def _is_leaf(el) -> bool:
-    return all(isinstance(c.tag, str) and c.tag in _INLINE for c in el)
+    # A childless element (most leaves) is one without walking its children.
+    if not len(el):
+        return True
+    for child in el:
+        tag = child.tag  # lxml builds the tag string anew at each reading
+        if not (isinstance(tag, str) and tag in _INLINE):
+            return False
+    return True
 
 
 def _starts_with_heading(el, level: int) -> bool:
@@ -214,24 +221,25 @@ def read_keyfacts(root, body_text: str) -> KeyFacts:
         return ids.get(ident)
 
     for el in root.iter(*_LEAF_TAGS):
-        if el.tag not in _HEADINGS and el.tag not in ("dt", "th", "summary") and not _is_leaf(el):
+        tag = el.tag
+        if tag not in _HEADINGS and tag not in ("dt", "th", "summary") and not _is_leaf(el):
             continue
-        if el.tag in ("strong", "b", "span", "em", "label") and (el.tail or "").strip(" :\n"):
+        if tag in ("strong", "b", "span", "em", "label") and (el.tail or "").strip(" :\n"):
             # "<strong>Duration:</strong> 1 year" is read as a text line below; without
             # the colon ("<li><b>Start date</b> September 2026</li>") only the block shows the pair.
             pair = _inline_label_pair(el)
             if pair:
                 facts.add(*pair)
             continue
-        raw = el.text_content()
+        raw = raw_text(el)
         if len(raw) > MAX_LABEL_CHARS * 3:
             continue
         name = label_name(raw)
         if name is None:
             continue
         value_els = _value_elements(el, doc_ids)
-        value = "\n".join(t for t in (element_text(v) for v in value_els) if t)
-        if value and label_name(value) is None:
+        value = _value_text(value_els)
+        if value and (_longer_than_a_label(value) or label_name(value) is None):
             facts.add(name, value, value_els, label=raw)
     for line in body_text.splitlines():
         for segment_label, segment_value in _line_pairs(line):
@@ -241,13 +249,44 @@ def read_keyfacts(root, body_text: str) -> KeyFacts:
     return facts
 
 
+def _value_text(value_els) -> str:
+    """The value's text: each element's text on its own line, as far as KeyFacts.add keeps it.
+
+    A section's value (an "Overview" heading's paragraphs) often runs to twice what add keeps:
+    the elements past MAX_VALUE_CHARS are not read. Each text is normalised, so stripped and
+    not empty: the lines read are the value's first ones, and add cuts both at the same place.
+    A value read in part is one that _longer_than_a_label shows label_name would not take."""
+    parts, size = [], -1
+    for el in value_els:
+        text = element_text(el)
+        if text:
+            parts.append(text)
+            size += len(text) + 1
+            if size >= MAX_VALUE_CHARS:
+                value = "\n".join(parts)
+                if _longer_than_a_label(value):
+                    return value
+                # Not shown to be no label (a run of bullets): read it all, for label_name to judge.
+                return "\n".join(t for t in (element_text(v) for v in value_els) if t)
+    return "\n".join(parts)
+
+
+def _longer_than_a_label(text: str) -> bool:
+    """True when ``text``, and so any text it begins, is too long for label_name to read as a label.
+
+    Its first characters made one-spaced and stripped of noise as label_name does: any text
+    beginning with ``text`` keeps at least those characters after the same steps."""
+    head = text[:4 * MAX_LABEL_CHARS]
+    return len(" ".join(head.split()).strip(_LABEL_NOISE_CHARS)) > MAX_LABEL_CHARS
+
+
 def _inline_label_pair(el) -> tuple[str, str] | None:
     """(fact, value) of a bold/span label that opens its block, its value following in the same block."""
     parent = el.getparent()
     if parent is None or parent.tag not in _INLINE_LABEL_BLOCKS or (parent.text or "").strip():
         return None
     for sib in el.itersiblings(preceding=True):
-        if (sib.text_content() or "").strip() or (sib.tail or "").strip():
+        if (raw_text(sib) or "").strip() or (sib.tail or "").strip():
             return None  # the label is not the first thing in the block
     if not _is_leaf(parent):
         return None
