@@ -252,15 +252,20 @@ NESTED_FURNITURE = [
 ]
 
 
-def test_clean_tree_is_the_walk_over_every_element():
-    from lxml import etree
+def trees_twice(extra_bodies: list[bytes]):
+    """Two separate parses of each fixture page, development page (every wrapping) and extra body."""
     bodies = [path.read_bytes() for path in sorted(EXTRACT_PAGES.glob("*.html"))]
     if realpages.dev_pages_path().exists():
         bodies += [realpages.wrap_page(page, wrapping) for page in realpages.load_dev_pages() for wrapping in realpages.WRAPPINGS]
-    bodies += [f"<html><body>{page}</body></html>".encode() for page in NESTED_FURNITURE]
-    for body in bodies:
+    for body in bodies + extra_bodies:
         text = pagetext.decode_html(body)[0]
-        fast, plain = pagetext.parse_html(text), pagetext.parse_html(text)
+        yield pagetext.parse_html(text), pagetext.parse_html(text)
+
+
+def test_clean_tree_is_the_walk_over_every_element():
+    from lxml import etree
+    extra = [f"<html><body>{page}</body></html>".encode() for page in NESTED_FURNITURE]
+    for fast, plain in trees_twice(extra):
         pagetext.clean_tree(fast)
         plain_clean_tree(plain)
         assert etree.tostring(fast, encoding=str) == etree.tostring(plain, encoding=str)
@@ -294,14 +299,9 @@ def plain_mark_blocks(root) -> None:
 
 def test_mark_blocks_is_the_walk_over_every_node():
     from lxml import etree
-    bodies = [path.read_bytes() for path in sorted(EXTRACT_PAGES.glob("*.html"))]
-    if realpages.dev_pages_path().exists():
-        bodies += [realpages.wrap_page(page, wrapping) for page in realpages.load_dev_pages() for wrapping in realpages.WRAPPINGS]
-    bodies.append(b"<html><body><o:p>x</o:p><svg><p>y</p></svg><math><br/></math><DL><DT>Fee<DD>1</DL>"
-                  b"<table><tr><th>A</th><th>B</th></tr><tr><td>1<br>2</td><td>3</td></tr></table></body></html>")
-    for body in bodies:
-        text = pagetext.decode_html(body)[0]
-        fast, plain = pagetext.parse_html(text), pagetext.parse_html(text)
+    extra = [b"<html><body><o:p>x</o:p><svg><p>y</p></svg><math><br/></math><DL><DT>Fee<DD>1</DL>"
+             b"<table><tr><th>A</th><th>B</th></tr><tr><td>1<br>2</td><td>3</td></tr></table></body></html>"]
+    for fast, plain in trees_twice(extra):
         pagetext.mark_blocks(fast)
         plain_mark_blocks(plain)
         assert etree.tostring(fast, encoding=str) == etree.tostring(plain, encoding=str)
