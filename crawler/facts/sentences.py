@@ -44,16 +44,6 @@ def sentences_with(pattern: re.Pattern, guards: tuple[str, ...], text: str) -> l
     return [sentence for sentence in sentences_holding(guards, text) if pattern.search(sentence)]
 
 
-def plain_sentences_with(pattern: re.Pattern, guards: tuple[str, ...], text: str) -> list[str]:
-    """sentences_with by its definition: every sentence lowered and tested."""
-    out = []
-    for sentence in SENTENCES.findall(text):
-        lowered = sentence.lower()
-        if any(word in lowered for word in guards) and pattern.search(sentence):
-            out.append(sentence)
-    return out
-
-
 def check_guards(guards: tuple[str, ...], fold: Callable[[str], str] = str.lower) -> tuple[str, ...]:
     """``guards``, each a folded word with no delimiter (so inside one sentence) and no sigma
     (the one letter that str.lower folds by what follows it, so a sentence folded alone may differ)."""
